@@ -1,0 +1,60 @@
+package dev.productapi.cache;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops the API from paying a Redis timeout on every request while Redis is down.
+ * <p>
+ * After a failure the breaker opens: callers skip Redis entirely, and once per retry interval
+ * a single caller is let through as a probe. The first success closes it again. Opening and
+ * closing are each logged once, so an outage under full load produces two log lines, not one
+ * per request.
+ */
+final class RedisCircuitBreaker {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisCircuitBreaker.class);
+
+	private static final long CLOSED = Long.MIN_VALUE;
+
+	private final long retryIntervalNanos;
+
+	/** {@link #CLOSED}, or the {@link System#nanoTime()} at which the next probe may go. */
+	private final AtomicLong nextProbeAt = new AtomicLong(CLOSED);
+
+	RedisCircuitBreaker(Duration retryInterval) {
+		this.retryIntervalNanos = retryInterval.toNanos();
+	}
+
+	boolean allowsRequest() {
+		long probeAt = this.nextProbeAt.get();
+		if (probeAt == CLOSED) {
+			return true;
+		}
+		long now = System.nanoTime();
+		// Only the caller that wins this race probes; everyone else keeps bypassing.
+		return now - probeAt >= 0 && this.nextProbeAt.compareAndSet(probeAt, now + this.retryIntervalNanos);
+	}
+
+	void recordSuccess() {
+		if (this.nextProbeAt.get() != CLOSED && this.nextProbeAt.getAndSet(CLOSED) != CLOSED) {
+			logger.info("Redis is reachable again; caching resumed");
+		}
+	}
+
+	void recordFailure(RuntimeException failure) {
+		long previous = this.nextProbeAt.getAndSet(System.nanoTime() + this.retryIntervalNanos);
+		if (previous == CLOSED) {
+			logger.warn("Redis is unavailable ({}); serving from the database and retrying every {} ms",
+					failure.getMessage(), Duration.ofNanos(this.retryIntervalNanos).toMillis());
+		}
+	}
+
+	boolean isOpen() {
+		return this.nextProbeAt.get() != CLOSED;
+	}
+
+}

@@ -1,0 +1,138 @@
+package dev.productapi.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * Translates the documented environment variables ({@code API_PORT}, {@code DATABASE_URL}, ...)
+ * into Spring properties, checking each one first.
+ * <p>
+ * Keeping the whole public configuration contract in one place means a bad value fails at
+ * start-up with a message that names the variable the operator actually set, instead of a
+ * binding error about an internal Spring property. Spring's own property names still work and
+ * win, for anyone who prefers them.
+ */
+public class EnvironmentSettings implements EnvironmentPostProcessor {
+
+	static final String PROPERTY_SOURCE_NAME = "productApiEnvironmentSettings";
+
+	private static final int MAX_PORT = 65535;
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		Map<String, Object> properties = translate(new Variables(environment));
+		environment.getPropertySources()
+			.addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
+	}
+
+	static Map<String, Object> translate(Variables env) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("server.port", env.integer("API_PORT", 8080, 0, MAX_PORT));
+
+		properties.put("spring.data.redis.host", env.text("REDIS_HOST", "localhost"));
+		properties.put("spring.data.redis.port", env.integer("REDIS_PORT", 6379, 1, MAX_PORT));
+		properties.put("spring.data.redis.ssl.enabled", env.bool("REDIS_TLS", false));
+		properties.put("spring.data.redis.timeout", env.integer("REDIS_TIMEOUT_MS", 200, 1, 60_000) + "ms");
+		properties.put("spring.data.redis.connect-timeout",
+				env.integer("REDIS_CONNECT_TIMEOUT_MS", 500, 1, 60_000) + "ms");
+		putIfSet(properties, "spring.data.redis.username", env.text("REDIS_USERNAME", null));
+		putIfSet(properties, "spring.data.redis.password", env.text("REDIS_PASSWORD", null));
+
+		properties.put("product-api.cache.ttl", env.integer("CACHE_TTL_SECONDS", 3600, 1, Integer.MAX_VALUE) + "s");
+
+		DatabaseUrl database = env.database("DATABASE_URL", DatabaseUrl.DEFAULT);
+		properties.put("spring.datasource.url", database.jdbcUrl());
+		putIfSet(properties, "spring.datasource.username", env.text("DATABASE_USER", database.username()));
+		putIfSet(properties, "spring.datasource.password", env.text("DATABASE_PASSWORD", database.password()));
+		properties.put("spring.datasource.hikari.maximum-pool-size", env.integer("DATABASE_POOL_SIZE", 10, 1, 1000));
+		if (database.isSqlite()) {
+			// WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at BEGIN
+			// so two writers queue on busy_timeout instead of failing with SQLITE_BUSY mid-transaction.
+			String sqlite = "spring.datasource.hikari.data-source-properties.";
+			properties.put(sqlite + "journal_mode", "WAL");
+			properties.put(sqlite + "busy_timeout", "10000");
+			properties.put(sqlite + "transaction_mode", "IMMEDIATE");
+			createParentDirectory(database.sqliteFile());
+		}
+		return properties;
+	}
+
+	private static void putIfSet(Map<String, Object> properties, String name, String value) {
+		if (value != null) {
+			properties.put(name, value);
+		}
+	}
+
+	private static void createParentDirectory(Path file) {
+		if (file == null || file.toAbsolutePath().getParent() == null) {
+			return;
+		}
+		try {
+			Files.createDirectories(file.toAbsolutePath().getParent());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create the directory for the SQLite database " + file, ex);
+		}
+	}
+
+	/** Reads and checks one variable at a time, naming it in every complaint. */
+	record Variables(ConfigurableEnvironment environment) {
+
+		String text(String name, String fallback) {
+			String value = this.environment.getProperty(name);
+			return (value == null || value.isBlank()) ? fallback : value.trim();
+		}
+
+		int integer(String name, int fallback, int min, int max) {
+			String value = text(name, null);
+			if (value == null) {
+				return fallback;
+			}
+			try {
+				int number = Integer.parseInt(value);
+				if (number >= min && number <= max) {
+					return number;
+				}
+			}
+			catch (NumberFormatException ex) {
+				// reported below, with the range
+			}
+			throw new InvalidSettingException(name, value, "a whole number from " + min + " to " + max, fallback);
+		}
+
+		boolean bool(String name, boolean fallback) {
+			String value = text(name, null);
+			if (value == null) {
+				return fallback;
+			}
+			return switch (value.toLowerCase()) {
+				case "true", "1", "yes" -> true;
+				case "false", "0", "no" -> false;
+				default -> throw new InvalidSettingException(name, value, "true or false", fallback);
+			};
+		}
+
+		DatabaseUrl database(String name, String fallback) {
+			String value = text(name, fallback);
+			try {
+				return DatabaseUrl.parse(value);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidSettingException(name, value, ex.getMessage(), fallback);
+			}
+		}
+
+	}
+
+}

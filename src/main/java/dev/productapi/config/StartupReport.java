@@ -1,0 +1,58 @@
+package dev.productapi.config;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import dev.productapi.cache.CacheProperties;
+import dev.productapi.cache.ProductCache;
+
+/**
+ * Says once, at start-up, what the API is connected to, and warns loudly when Redis is not
+ * there, so "it runs but nothing is cached" is never a silent state.
+ */
+@Component
+class StartupReport {
+
+	private static final Logger logger = LoggerFactory.getLogger(StartupReport.class);
+
+	private final DataSource dataSource;
+
+	private final DataRedisProperties redis;
+
+	private final CacheProperties cache;
+
+	private final ProductCache productCache;
+
+	StartupReport(DataSource dataSource, DataRedisProperties redis, CacheProperties cache, ProductCache productCache) {
+		this.dataSource = dataSource;
+		this.redis = redis;
+		this.cache = cache;
+		this.productCache = productCache;
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void report() {
+		String database = (this.dataSource instanceof HikariDataSource hikari)
+				? new DatabaseUrl(hikari.getJdbcUrl(), hikari.getUsername(), null).describe() : "(custom data source)";
+		String redisAddress = this.redis.getHost() + ":" + this.redis.getPort();
+		logger.info("Database: {}; Redis: {} (command timeout {} ms); cache TTL {} s", database, redisAddress,
+				this.redis.getTimeout() == null ? "default" : this.redis.getTimeout().toMillis(),
+				this.cache.ttl().toSeconds());
+		if (!this.productCache.ping()) {
+			logger.warn("""
+
+					*** Redis at {} is not reachable. The API is serving from the database only, \
+					and will start caching by itself as soon as Redis is up. ***
+					""", redisAddress);
+		}
+	}
+
+}

@@ -1,0 +1,24 @@
+package dev.productapi.product;
+
+import java.math.BigDecimal;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A catalog entry. This record is also the wire format: the API returns it and the cache
+ * stores it, so both always agree on the JSON.
+ */
+public record Product(UUID id, String name, String description, BigDecimal price,
+		@JsonProperty("stock_quantity") int stockQuantity) {
+
+	public static final int NAME_MAX_LENGTH = 200;
+
+	public static final int DESCRIPTION_MAX_LENGTH = 2000;
+
+	/** A new product gets its id here, from the server, never from the client. */
+	public static Product create(String name, String description, BigDecimal price, int stockQuantity) {
+		return new Product(UUID.randomUUID(), name, description, price, stockQuantity);
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.productapi.product;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+
+import dev.productapi.cache.ProductCache;
+
+/**
+ * Seeds three sample products when the table is empty.
+ * <p>
+ * The samples have fixed ids and are inserted with {@code ON CONFLICT DO NOTHING}. Two
+ * instances that start together may both see an empty table, but they insert the same three
+ * rows, so the second insert is a no-op. No lock and no coordination are needed.
+ */
+@Component
+class SampleProducts implements ApplicationRunner {
+
+	private static final Logger logger = LoggerFactory.getLogger(SampleProducts.class);
+
+	static final List<Product> SAMPLES = List.of(
+			new Product(UUID.fromString("00000000-0000-4000-8000-000000000001"), "Mechanical Keyboard",
+					"Tenkeyless keyboard with hot-swappable switches.", new BigDecimal("89.99"), 120),
+			new Product(UUID.fromString("00000000-0000-4000-8000-000000000002"), "Wireless Mouse",
+					"Ergonomic mouse with a 70-day battery.", new BigDecimal("29.99"), 250),
+			new Product(UUID.fromString("00000000-0000-4000-8000-000000000003"), "USB-C Hub",
+					"Seven ports, 100 W power delivery.", new BigDecimal("49.50"), 75));
+
+	private final ProductRepository repository;
+
+	private final ProductCache cache;
+
+	SampleProducts(ProductRepository repository, ProductCache cache) {
+		this.repository = repository;
+		this.cache = cache;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		seed();
+	}
+
+	/** Returns how many products this call inserted. */
+	int seed() {
+		if (this.repository.count() > 0) {
+			logger.info("Products table is not empty; skipping sample data");
+			return 0;
+		}
+		int inserted = 0;
+		for (Product sample : SAMPLES) {
+			if (this.repository.insertIfAbsent(sample)) {
+				inserted++;
+			}
+			// The ids are fixed, so Redis may still hold an entry from an earlier database.
+			this.cache.evict(sample.id());
+		}
+		logger.info("Seeded {} sample products", inserted);
+		return inserted;
+	}
+
+}
