@@ -22,6 +22,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingPathVariableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -103,6 +104,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			return handleExceptionInternal(ex, body, headers, HttpStatus.NOT_FOUND, request);
 		}
 		return super.handleTypeMismatch(ex, headers, status, request);
+	}
+
+	/** A blank id converts to no value at all; it names no product either. */
+	@Override
+	protected ResponseEntity<Object> handleMissingPathVariable(MissingPathVariableException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No product with a blank id");
+		return handleExceptionInternal(ex, body, headers, HttpStatus.NOT_FOUND, request);
 	}
 
 	private ResponseEntity<Object> invalid(Exception ex, List<FieldError> errors, WebRequest request) {

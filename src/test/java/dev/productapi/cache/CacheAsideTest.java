@@ -1,0 +1,146 @@
+package dev.productapi.cache;
+
+import java.util.Map;
+
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.productapi.support.Api;
+import dev.productapi.support.Api.Response;
+import dev.productapi.support.RedisCommandCounts;
+import dev.productapi.support.RunningApp;
+import dev.productapi.support.TestDatabases;
+import dev.productapi.support.TestRedis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The cache-aside protocol, observed in Redis itself: which keys exist, with what value and
+ * TTL, and which commands the API sent (the picture {@code redis-cli monitor} shows).
+ */
+class CacheAsideTest {
+
+	private static final long TTL_SECONDS = 600;
+
+	private static TestRedis redis;
+
+	private static RedisCommands<String, String> inRedis;
+
+	private static RunningApp app;
+
+	private static Api api;
+
+	@BeforeAll
+	static void start() {
+		redis = TestRedis.started();
+		inRedis = redis.commands();
+		app = RunningApp.start(redis, TestDatabases.sqlite(), "CACHE_TTL_SECONDS", String.valueOf(TTL_SECONDS));
+		api = app.api();
+	}
+
+	@AfterAll
+	static void stop() {
+		app.close();
+		redis.close();
+	}
+
+	@Test
+	void aMissReadsTheDatabaseAndStoresTheJsonWithTheTtl() {
+		String id = api.create("Lamp", "29.99", 5);
+		RedisCommandCounts before = RedisCommandCounts.of(redis);
+
+		Response response = api.get("/products/" + id);
+
+		assertThat(response.cache()).isEqualTo("MISS");
+		assertThat(RedisCommandCounts.of(redis).since(before)).isEqualTo(Map.of("get", 1L, "set", 1L));
+		assertThat(inRedis.get("product:" + id)).isEqualTo(response.body());
+		assertThat(inRedis.ttl("product:" + id)).isBetween(TTL_SECONDS - 5, TTL_SECONDS);
+	}
+
+	@Test
+	void aHitIsOneGetAndServesTheCachedJson() {
+		String id = api.create("Chair", "120.00", 2);
+		Response miss = api.get("/products/" + id);
+		RedisCommandCounts before = RedisCommandCounts.of(redis);
+
+		Response hit = api.get("/products/" + id);
+
+		assertThat(hit.status()).isEqualTo(200);
+		assertThat(hit.cache()).isEqualTo("HIT");
+		assertThat(hit.body()).isEqualTo(miss.body());
+		assertThat(RedisCommandCounts.of(redis).since(before)).isEqualTo(Map.of("get", 1L));
+	}
+
+	@Test
+	void aHitServesWhatRedisHoldsWithoutTouchingTheDatabase() {
+		String id = api.create("Table", "300.00", 1);
+		api.get("/products/" + id);
+		String planted = "{\"id\":\"" + id + "\",\"name\":\"from-redis\",\"description\":null,\"price\":1.00,\"stock_quantity\":0}";
+		inRedis.set("product:" + id, planted);
+
+		Response hit = api.get("/products/" + id);
+
+		assertThat(hit.cache()).isEqualTo("HIT");
+		assertThat(hit.body()).isEqualTo(planted);
+	}
+
+	@Test
+	void putInvalidatesTheKeyAndTheNextReadSeesTheUpdate() {
+		String id = api.create("Sofa", "999.00", 1);
+		api.get("/products/" + id);
+		assertThat(inRedis.exists("product:" + id)).isEqualTo(1);
+		RedisCommandCounts before = RedisCommandCounts.of(redis);
+
+		api.put("/products/" + id, "{\"price\": 899.00}");
+
+		assertThat(RedisCommandCounts.of(redis).since(before)).isEqualTo(Map.of("del", 1L));
+		assertThat(inRedis.exists("product:" + id)).isZero();
+		Response next = api.get("/products/" + id);
+		assertThat(next.cache()).isEqualTo("MISS");
+		assertThat(next.body()).contains("\"price\":899.00");
+	}
+
+	@Test
+	void deleteInvalidatesTheKey() {
+		String id = api.create("Rug", "45.00", 3);
+		api.get("/products/" + id);
+
+		api.delete("/products/" + id);
+
+		assertThat(inRedis.exists("product:" + id)).isZero();
+		assertThat(api.get("/products/" + id).status()).isEqualTo(404);
+	}
+
+	@Test
+	void postInvalidatesTheNewKey() {
+		RedisCommandCounts before = RedisCommandCounts.of(redis);
+
+		String id = api.create("Shelf", "60.00", 4);
+
+		assertThat(RedisCommandCounts.of(redis).since(before)).isEqualTo(Map.of("del", 1L));
+		assertThat(inRedis.exists("product:" + id)).isZero();
+	}
+
+	@Test
+	void failedWritesLeaveTheCacheAlone() {
+		String id = api.create("Vase", "15.00", 6);
+		api.get("/products/" + id);
+		RedisCommandCounts before = RedisCommandCounts.of(redis);
+
+		api.put("/products/" + id, "{\"price\": -1}");
+
+		assertThat(RedisCommandCounts.of(redis).since(before)).isEmpty();
+		assertThat(api.get("/products/" + id).cache()).isEqualTo("HIT");
+	}
+
+	@Test
+	void unknownIdsAreNotCached() {
+		String unknown = "6f1c7a52-30a4-4bd4-8f0e-2a8b7e2f0c11";
+
+		assertThat(api.get("/products/" + unknown).status()).isEqualTo(404);
+		assertThat(inRedis.exists("product:" + unknown)).isZero();
+	}
+
+}

@@ -1,0 +1,94 @@
+package dev.productapi.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A plain HTTP client for one running API: real requests over a real socket. */
+public final class Api {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private final HttpClient client = HttpClient.newBuilder()
+		.connectTimeout(Duration.ofSeconds(5))
+		.followRedirects(HttpClient.Redirect.NORMAL)
+		.build();
+
+	private final String baseUrl;
+
+	Api(int port) {
+		this.baseUrl = "http://127.0.0.1:" + port;
+	}
+
+	public Response get(String path) {
+		return send(request(path).GET());
+	}
+
+	public Response post(String path, String body) {
+		return send(request(path).header("Content-Type", "application/json").POST(BodyPublishers.ofString(body)));
+	}
+
+	public Response put(String path, String body) {
+		return send(request(path).header("Content-Type", "application/json").PUT(BodyPublishers.ofString(body)));
+	}
+
+	public Response delete(String path) {
+		return send(request(path).DELETE());
+	}
+
+	public Response send(String method, String path, String contentType, BodyPublisher body) {
+		return send(request(path).header("Content-Type", contentType).method(method, body));
+	}
+
+	/** Creates a product and returns its id. */
+	public String create(String name, String price, int stock) {
+		Response response = post("/products",
+				"{\"name\":\"%s\",\"price\":%s,\"stock_quantity\":%d}".formatted(name, price, stock));
+		if (response.status() != 201) {
+			throw new AssertionError("Could not create a product: " + response);
+		}
+		return response.json().get("id").asString();
+	}
+
+	private HttpRequest.Builder request(String path) {
+		return HttpRequest.newBuilder(URI.create(this.baseUrl + path)).timeout(Duration.ofSeconds(30));
+	}
+
+	private Response send(HttpRequest.Builder request) {
+		try {
+			HttpResponse<String> response = this.client.send(request.build(), BodyHandlers.ofString());
+			return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+					response.headers().firstValue("X-Cache").orElse(null), response.body());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public record Response(int status, String contentType, String cache, String body) {
+
+		public JsonNode json() {
+			return json.readTree(this.body);
+		}
+
+	}
+
+	public static JsonNode parse(String text) {
+		return json.readTree(text);
+	}
+
+}

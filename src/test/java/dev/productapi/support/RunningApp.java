@@ -1,0 +1,63 @@
+package dev.productapi.support;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.productapi.ProductApiApplication;
+
+/**
+ * The whole application, started the way an operator starts it: configured only through the
+ * documented environment variables (passed as arguments, which Spring reads the same way),
+ * listening on a real port. Several may run at once against the same Redis and database.
+ */
+public final class RunningApp implements AutoCloseable {
+
+	private final ConfigurableApplicationContext context;
+
+	private final Api api;
+
+	private RunningApp(ConfigurableApplicationContext context) {
+		this.context = context;
+		this.api = new Api(((WebServerApplicationContext) context).getWebServer().getPort());
+	}
+
+	/** Settings are environment variables such as {@code DATABASE_URL}; {@code API_PORT} defaults to a free port. */
+	public static RunningApp start(Map<String, String> settings) {
+		Map<String, String> all = new LinkedHashMap<>();
+		all.put("API_PORT", "0");
+		all.putAll(settings);
+		List<String> args = new ArrayList<>();
+		all.forEach((name, value) -> args.add("--" + name + "=" + value));
+		return new RunningApp(SpringApplication.run(ProductApiApplication.class, args.toArray(String[]::new)));
+	}
+
+	public static RunningApp start(TestRedis redis, String databaseUrl, String... extraSettings) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		settings.put("REDIS_PORT", String.valueOf(redis.port()));
+		settings.put("DATABASE_URL", databaseUrl);
+		for (int i = 0; i < extraSettings.length; i += 2) {
+			settings.put(extraSettings[i], extraSettings[i + 1]);
+		}
+		return start(settings);
+	}
+
+	public Api api() {
+		return this.api;
+	}
+
+	public <T> T bean(Class<T> type) {
+		return this.context.getBean(type);
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+}

@@ -1,0 +1,167 @@
+package dev.productapi.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import redis.embedded.core.ExecutableProvider;
+
+/**
+ * A real Redis server of the test's own, on a free port, that the test may stop, restart,
+ * freeze and thaw. Uses {@code redis-server} from the PATH when there is one, otherwise the
+ * binary shipped in the embedded-redis jar, so a machine without Redis still runs every test.
+ */
+public final class TestRedis implements AutoCloseable {
+
+	private static final File EXECUTABLE = findExecutable();
+
+	private final int port = freePort();
+
+	private Process process;
+
+	private boolean frozen;
+
+	private RedisClient client;
+
+	private StatefulRedisConnection<String, String> connection;
+
+	public static TestRedis started() {
+		TestRedis redis = new TestRedis();
+		redis.start();
+		return redis;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	public synchronized void start() {
+		if (this.process != null && this.process.isAlive()) {
+			return;
+		}
+		try {
+			this.process = new ProcessBuilder(EXECUTABLE.getAbsolutePath(), "--port", String.valueOf(this.port),
+					"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no")
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		Await.until("Redis on port " + this.port + " answers PING", Duration.ofSeconds(10), this::answersPing);
+	}
+
+	/** Stops the server abruptly, as a crash would; its data is gone. */
+	public synchronized void stop() {
+		if (this.process == null) {
+			return;
+		}
+		thawIfFrozen();
+		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.process = null;
+	}
+
+	/**
+	 * Freezes the server with SIGSTOP: connections stay open but nothing is answered, which is
+	 * what an overloaded or partitioned Redis looks like to a client.
+	 */
+	public synchronized void freeze() {
+		signal("STOP");
+		this.frozen = true;
+	}
+
+	public synchronized void thaw() {
+		signal("CONT");
+		this.frozen = false;
+	}
+
+	public synchronized void thawIfFrozen() {
+		if (this.frozen) {
+			thaw();
+		}
+	}
+
+	private void signal(String name) {
+		try {
+			int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(this.process.pid())).start().waitFor();
+			if (exit != 0) {
+				throw new IllegalStateException("kill -" + name + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** A client for looking at the server from outside the API. */
+	public synchronized RedisCommands<String, String> commands() {
+		if (this.connection == null) {
+			this.client = RedisClient.create(RedisURI.create("127.0.0.1", this.port));
+			this.connection = this.client.connect();
+		}
+		return this.connection.sync();
+	}
+
+	private boolean answersPing() {
+		try (RedisClient probe = RedisClient.create(RedisURI.create("127.0.0.1", this.port));
+				StatefulRedisConnection<String, String> ping = probe.connect()) {
+			return "PONG".equals(ping.sync().ping());
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	@Override
+	public synchronized void close() {
+		if (this.connection != null) {
+			this.connection.close();
+			this.client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+		}
+		stop();
+	}
+
+	public static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static File findExecutable() {
+		for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+			Path candidate = Path.of(directory, "redis-server");
+			if (Files.isExecutable(candidate)) {
+				return candidate.toFile();
+			}
+		}
+		try {
+			return ExecutableProvider.newJarResourceProvider().get();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("No redis-server on PATH and none in the embedded-redis jar", ex);
+		}
+	}
+
+}
