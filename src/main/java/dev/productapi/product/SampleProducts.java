@@ -7,8 +7,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 import dev.productapi.cache.ProductCache;
@@ -16,12 +15,15 @@ import dev.productapi.cache.ProductCache;
 /**
  * Seeds three sample products when the table is empty.
  * <p>
+ * Runs once every bean is ready but before the web server opens its port, so no request can
+ * see the database half-seeded.
+ * <p>
  * The samples have fixed ids and are inserted with {@code ON CONFLICT DO NOTHING}. Two
  * instances that start together may both see an empty table, but they insert the same three
  * rows, so the second insert is a no-op. No lock and no coordination are needed.
  */
 @Component
-class SampleProducts implements ApplicationRunner {
+class SampleProducts implements SmartInitializingSingleton {
 
 	private static final Logger logger = LoggerFactory.getLogger(SampleProducts.class);
 
@@ -43,7 +45,7 @@ class SampleProducts implements ApplicationRunner {
 	}
 
 	@Override
-	public void run(ApplicationArguments args) {
+	public void afterSingletonsInstantiated() {
 		seed();
 	}
 
