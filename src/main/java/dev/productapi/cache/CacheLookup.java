@@ -1,14 +1,40 @@
 package dev.productapi.cache;
 
-/** The result of asking the cache for a product: the cached JSON on a hit, nothing otherwise. */
-public record CacheLookup(CacheStatus status, byte[] json) {
+/**
+ * What Redis holds for a product: its JSON, a cached "not found", another reader's lease (a
+ * fill in progress), nothing, or no answer at all.
+ */
+public record CacheLookup(State state, byte[] json) {
 
-	static final CacheLookup MISS = new CacheLookup(CacheStatus.MISS, null);
+	public enum State {
 
-	static final CacheLookup BYPASS = new CacheLookup(CacheStatus.BYPASS, null);
+		/** The product's JSON. */
+		FOUND,
 
-	static CacheLookup hit(byte[] json) {
-		return new CacheLookup(CacheStatus.HIT, json);
+		/** A cached "no such product". */
+		ABSENT,
+
+		/** Another reader holds the lease and is filling the key. */
+		FILLING,
+
+		/** Nothing cached. */
+		MISS,
+
+		/** Redis was skipped or failed. */
+		BYPASS
+
+	}
+
+	static final CacheLookup ABSENT = new CacheLookup(State.ABSENT, null);
+
+	static final CacheLookup FILLING = new CacheLookup(State.FILLING, null);
+
+	static final CacheLookup MISS = new CacheLookup(State.MISS, null);
+
+	static final CacheLookup BYPASS = new CacheLookup(State.BYPASS, null);
+
+	public boolean isHit() {
+		return this.state == State.FOUND || this.state == State.ABSENT;
 	}
 
 }

@@ -3,18 +3,28 @@ package dev.productapi.cache;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param ttl how long a cached product lives; the final bound on staleness if an invalidation
- * is ever lost (set from {@code CACHE_TTL_SECONDS})
+ * @param ttl how long a cached product lives; the final bound on staleness should an
+ * invalidation ever be lost (from {@code CACHE_TTL_SECONDS})
+ * @param ttlJitterPercent each entry's TTL is shortened by a random amount up to this share,
+ * so entries written together do not expire together (from {@code CACHE_TTL_JITTER_PERCENT})
+ * @param negativeTtl how long "no such product" is cached (from {@code CACHE_NEGATIVE_TTL_SECONDS})
+ * @param leaseTtl how long a reader may hold the lease to fill a key before it lapses; only
+ * matters if the reader dies mid-fill
+ * @param leaseWait how long a reader that finds another's lease waits for the value before
+ * reading the database itself
+ * @param staleSetProtection whether fills are conditional on the lease; off only to
+ * demonstrate, in tests, the race it prevents
  * @param retryInterval while Redis is failing, how often one request probes it again
+ * @param outboxPollInterval how often pending invalidations are retried and other
+ * instances' pending invalidations are picked up
  */
 @ConfigurationProperties("product-api.cache")
-public record CacheProperties(Duration ttl, Duration retryInterval) {
-
-	public CacheProperties {
-		ttl = (ttl != null) ? ttl : Duration.ofHours(1);
-		retryInterval = (retryInterval != null) ? retryInterval : Duration.ofSeconds(1);
-	}
+public record CacheProperties(@DefaultValue("1h") Duration ttl, @DefaultValue("10") int ttlJitterPercent,
+		@DefaultValue("30s") Duration negativeTtl, @DefaultValue("2s") Duration leaseTtl,
+		@DefaultValue("250ms") Duration leaseWait, @DefaultValue("true") boolean staleSetProtection,
+		@DefaultValue("1s") Duration retryInterval, @DefaultValue("500ms") Duration outboxPollInterval) {
 
 }

@@ -9,7 +9,11 @@ public enum CacheStatus {
 	/** Not in Redis: read from the database and stored. */
 	MISS,
 
-	/** Redis was unavailable or failed: read from the database, cache not touched. */
+	/**
+	 * Read from the database without touching the cache: Redis was unavailable, an
+	 * invalidation of this product is still pending, or a concurrent write made the loaded
+	 * value unsafe to cache.
+	 */
 	BYPASS
 
 }

@@ -1,8 +1,13 @@
 package dev.productapi.cache;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -10,19 +15,33 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.data.redis.connection.RedisConnectionCommands;
 import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
  * Products in Redis under {@code product:{id}}, as the product's JSON.
  * <p>
- * Redis is an optimisation, never a dependency: every method here absorbs Redis failures and
- * reports them through the circuit breaker, so a caller only ever sees "hit", "miss" or
- * "bypass", and a write is never failed by its invalidation.
+ * Besides the JSON, a key may briefly hold a {@link Lease} token (a fill in progress) or, for
+ * a short TTL, a marker meaning "no such product". Both start with {@code ~}, which JSON
+ * never does, so telling them apart costs one byte comparison.
+ * <p>
+ * Redis is an optimisation, never a dependency: every method absorbs Redis failures and
+ * reports them to the circuit breaker, so callers see a result, never an exception.
  */
 @Component
 public class ProductCache {
 
 	private static final String KEY_PREFIX = "product:";
+
+	private static final byte[] ABSENT_MARKER = "~absent".getBytes(StandardCharsets.US_ASCII);
+
+	/** Replaces the lease with the value only if the caller's lease is still there. */
+	private static final RedisScript<Long> FILL_IF_LEASED = RedisScript.of("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+			  return 1
+			end
+			return 0""", Long.class);
 
 	private final RedisTemplate<String, byte[]> redis;
 
@@ -31,6 +50,8 @@ public class ProductCache {
 	private final RedisCircuitBreaker breaker;
 
 	private final Map<Result, Counter> requests = new EnumMap<>(Result.class);
+
+	private final Counter staleSetsPrevented;
 
 	public ProductCache(RedisTemplate<String, byte[]> productRedisTemplate, CacheProperties properties,
 			MeterRegistry meters) {
@@ -43,6 +64,9 @@ public class ProductCache {
 				.tag("result", result.name().toLowerCase())
 				.register(meters));
 		}
+		this.staleSetsPrevented = Counter.builder("product.cache.stale.sets.prevented")
+			.description("Fills refused because a write invalidated the key while the value was being loaded")
+			.register(meters);
 	}
 
 	public static String key(UUID id) {
@@ -51,44 +75,110 @@ public class ProductCache {
 
 	public CacheLookup get(UUID id) {
 		if (!this.breaker.allowsRequest()) {
-			count(Result.BYPASS);
+			countBypass();
 			return CacheLookup.BYPASS;
 		}
-		try {
-			byte[] json = this.redis.opsForValue().get(key(id));
-			this.breaker.recordSuccess();
-			count(json != null ? Result.HIT : Result.MISS);
-			return json != null ? CacheLookup.hit(json) : CacheLookup.MISS;
-		}
-		catch (RuntimeException ex) {
-			this.breaker.recordFailure(ex);
-			count(Result.ERROR);
-			return CacheLookup.BYPASS;
-		}
+		CacheLookup lookup = lookup(id);
+		count(switch (lookup.state()) {
+			case FOUND, ABSENT -> Result.HIT;
+			case MISS, FILLING -> Result.MISS;
+			case BYPASS -> Result.ERROR;
+		});
+		return lookup;
 	}
 
-	public void put(UUID id, byte[] json) {
-		if (this.breaker.allowsRequest()) {
-			call(() -> {
-				this.redis.opsForValue().set(key(id), json, this.properties.ttl());
-				return null;
-			}, null);
-		}
+	private CacheLookup lookup(UUID id) {
+		return call(() -> interpret(this.redis.opsForValue().get(key(id))), CacheLookup.BYPASS);
 	}
 
-	public void evict(UUID id) {
-		if (this.breaker.allowsRequest()) {
-			call(() -> this.redis.delete(key(id)), null);
-		}
+	/** Counts a read that skipped the cache without asking Redis. */
+	public void countBypass() {
+		count(Result.BYPASS);
 	}
 
-	/** Whether Redis answered a PING; used for start-up and health reporting. */
+	/**
+	 * Tries to take the lease to fill an empty key. Returns {@code null} when the key is not
+	 * empty (another reader's lease, or a value already there) or Redis is unavailable.
+	 */
+	public Lease tryLease(UUID id) {
+		if (!this.properties.staleSetProtection()) {
+			return Lease.create();
+		}
+		Lease lease = Lease.create();
+		Boolean taken = call(
+				() -> this.redis.opsForValue().setIfAbsent(key(id), lease.token(), this.properties.leaseTtl()), false);
+		return Boolean.TRUE.equals(taken) ? lease : null;
+	}
+
+	/**
+	 * Stores what the lease holder read from the database: the JSON, or {@code null} for "no
+	 * such product". Returns whether it was stored; {@code false} means a write invalidated
+	 * the key since the lease was taken, so the value may be stale and must not be shared.
+	 */
+	public boolean fill(UUID id, Lease lease, byte[] json) {
+		byte[] value = (json != null) ? json : ABSENT_MARKER;
+		Duration ttl = (json != null) ? jittered(this.properties.ttl()) : this.properties.negativeTtl();
+		if (!this.properties.staleSetProtection()) {
+			return call(() -> {
+				this.redis.opsForValue().set(key(id), value, ttl);
+				return true;
+			}, false);
+		}
+		Long stored = call(() -> this.redis.execute(FILL_IF_LEASED, List.of(key(id)), lease.token(), value,
+				String.valueOf(ttl.toSeconds()).getBytes(StandardCharsets.US_ASCII)), null);
+		if (Long.valueOf(0).equals(stored)) {
+			this.staleSetsPrevented.increment();
+		}
+		return Long.valueOf(1).equals(stored);
+	}
+
+	/**
+	 * Waits a little for another reader's fill to land, so that a cold key costs the database
+	 * one read across all instances rather than one per instance. Returns the lookup that ended
+	 * the wait: a hit, or anything else if the fill did not land in time.
+	 */
+	public CacheLookup awaitFill(UUID id) {
+		long deadline = System.nanoTime() + this.properties.leaseWait().toNanos();
+		CacheLookup lookup = lookup(id);
+		while (lookup.state() == CacheLookup.State.FILLING && System.nanoTime() - deadline < 0) {
+			pause(Duration.ofMillis(5));
+			lookup = lookup(id);
+		}
+		return lookup;
+	}
+
+	/** Deletes the key, whatever it holds. Returns whether Redis confirmed it. */
+	public boolean evict(UUID id) {
+		return this.breaker.allowsRequest() && call(() -> {
+			this.redis.delete(key(id));
+			return true;
+		}, false);
+	}
+
+	/** Whether Redis answered a PING; used for start-up reporting. */
 	public boolean ping() {
 		return call(() -> "PONG".equals(this.redis.execute(RedisConnectionCommands::ping, true)), false);
 	}
 
 	public boolean isAvailable() {
 		return !this.breaker.isOpen();
+	}
+
+	private static CacheLookup interpret(byte[] value) {
+		if (value == null) {
+			return CacheLookup.MISS;
+		}
+		if (value.length == 0 || value[0] != Lease.MARKER) {
+			return new CacheLookup(CacheLookup.State.FOUND, value);
+		}
+		return Arrays.equals(value, ABSENT_MARKER) ? CacheLookup.ABSENT : CacheLookup.FILLING;
+	}
+
+	private Duration jittered(Duration ttl) {
+		long maxJitter = ttl.toMillis() * this.properties.ttlJitterPercent() / 100;
+		long jitter = (maxJitter > 0) ? ThreadLocalRandom.current().nextLong(maxJitter + 1) : 0;
+		// Whole seconds for EX, never below one; shortened, never lengthened, so the TTL stays a bound.
+		return Duration.ofSeconds(Math.max(1, (ttl.toMillis() - jitter) / 1000));
 	}
 
 	private <T> T call(Supplier<T> command, T fallback) {
@@ -100,6 +190,15 @@ public class ProductCache {
 		catch (RuntimeException ex) {
 			this.breaker.recordFailure(ex);
 			return fallback;
+		}
+	}
+
+	private static void pause(Duration duration) {
+		try {
+			Thread.sleep(duration);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -50,6 +50,9 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		putIfSet(properties, "spring.data.redis.password", env.text("REDIS_PASSWORD", null));
 
 		properties.put("product-api.cache.ttl", env.integer("CACHE_TTL_SECONDS", 3600, 1, Integer.MAX_VALUE) + "s");
+		properties.put("product-api.cache.ttl-jitter-percent", env.integer("CACHE_TTL_JITTER_PERCENT", 10, 0, 50));
+		properties.put("product-api.cache.negative-ttl",
+				env.integer("CACHE_NEGATIVE_TTL_SECONDS", 30, 1, Integer.MAX_VALUE) + "s");
 
 		DatabaseUrl database = env.database("DATABASE_URL", DatabaseUrl.DEFAULT);
 		properties.put("spring.datasource.url", database.jdbcUrl());

@@ -10,8 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
-import dev.productapi.cache.ProductCache;
-
 /**
  * Seeds three sample products when the table is empty.
  * <p>
@@ -37,11 +35,11 @@ class SampleProducts implements SmartInitializingSingleton {
 
 	private final ProductRepository repository;
 
-	private final ProductCache cache;
+	private final ProductService products;
 
-	SampleProducts(ProductRepository repository, ProductCache cache) {
+	SampleProducts(ProductRepository repository, ProductService products) {
 		this.repository = repository;
-		this.cache = cache;
+		this.products = products;
 	}
 
 	@Override
@@ -57,11 +55,11 @@ class SampleProducts implements SmartInitializingSingleton {
 		}
 		int inserted = 0;
 		for (Product sample : SAMPLES) {
-			if (this.repository.insertIfAbsent(sample)) {
+			// Through the service, so that the fixed ids are invalidated too: Redis may still
+			// hold entries for them from an earlier database.
+			if (this.products.createIfAbsent(sample)) {
 				inserted++;
 			}
-			// The ids are fixed, so Redis may still hold an entry from an earlier database.
-			this.cache.evict(sample.id());
 		}
 		logger.info("Seeded {} sample products", inserted);
 		return inserted;

@@ -1,8 +1,12 @@
 package dev.productapi.cache;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.RedisCommandCounts;
+import dev.productapi.support.RedisMonitor;
 import dev.productapi.support.RunningApp;
 import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TestRedis;
@@ -23,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CacheAsideTest {
 
 	private static final long TTL_SECONDS = 600;
+
+	private static final int NEGATIVE_TTL_SECONDS = 30;
 
 	private static TestRedis redis;
 
@@ -47,16 +54,58 @@ class CacheAsideTest {
 	}
 
 	@Test
-	void aMissReadsTheDatabaseAndStoresTheJsonWithTheTtl() {
+	void aMissIsGetThenSetOfTheJsonWithTheTtl() {
 		String id = api.create("Lamp", "29.99", 5);
-		RedisCommandCounts before = RedisCommandCounts.of(redis);
+		String key = "product:" + id;
 
-		Response response = api.get("/products/" + id);
+		try (RedisMonitor monitor = RedisMonitor.start(redis)) {
+			Response response = api.get("/products/" + id);
 
-		assertThat(response.cache()).isEqualTo("MISS");
-		assertThat(RedisCommandCounts.of(redis).since(before)).isEqualTo(Map.of("get", 1L, "set", 1L));
-		assertThat(inRedis.get("product:" + id)).isEqualTo(response.body());
-		assertThat(inRedis.ttl("product:" + id)).isBetween(TTL_SECONDS - 5, TTL_SECONDS);
+			assertThat(response.cache()).isEqualTo("MISS");
+			List<String> commands = monitor.commandsOn(key);
+			assertThat(commands.getFirst()).isEqualTo("GET");
+			assertThat(commands).contains("SET").doesNotContain("DEL");
+			List<String> lastSet = monitor.commandsWithArgsOn(key).reversed()
+				.stream().filter((command) -> command.getFirst().equals("SET")).findFirst().orElseThrow();
+			assertThat(lastSet.get(3)).isEqualTo("EX");
+			assertThat(inRedis.get(key)).isEqualTo(response.body());
+		}
+		// Jitter shortens the TTL by up to 10 %, never lengthens it.
+		assertThat(inRedis.ttl(key)).isBetween(TTL_SECONDS * 9 / 10 - 5, TTL_SECONDS);
+	}
+
+	@Test
+	void aHitIsASingleGet() {
+		String id = api.create("Stool", "35.00", 2);
+		api.get("/products/" + id);
+
+		try (RedisMonitor monitor = RedisMonitor.start(redis)) {
+			assertThat(api.get("/products/" + id).cache()).isEqualTo("HIT");
+			assertThat(monitor.commandsOn("product:" + id)).containsExactly("GET");
+		}
+	}
+
+	@Test
+	void aWriteIsASingleDel() {
+		String id = api.create("Bench", "150.00", 1);
+		api.get("/products/" + id);
+
+		try (RedisMonitor monitor = RedisMonitor.start(redis)) {
+			api.put("/products/" + id, "{\"stock_quantity\": 2}");
+			assertThat(monitor.commandsOn("product:" + id)).containsExactly("DEL");
+		}
+	}
+
+	@Test
+	void ttlsAreJitteredSoEntriesWrittenTogetherDoNotExpireTogether() {
+		Set<Long> ttls = new HashSet<>();
+		for (int i = 0; i < 20; i++) {
+			String id = api.create("Jitter " + i, "1.00", 1);
+			api.get("/products/" + id);
+			ttls.add(inRedis.ttl("product:" + id));
+		}
+
+		assertThat(ttls).hasSizeGreaterThan(5).allSatisfy((ttl) -> assertThat(ttl).isBetween(TTL_SECONDS * 9 / 10 - 5, TTL_SECONDS));
 	}
 
 	@Test
@@ -136,11 +185,16 @@ class CacheAsideTest {
 	}
 
 	@Test
-	void unknownIdsAreNotCached() {
+	void unknownIdsAreCachedBrieflyAsAbsent() {
 		String unknown = "6f1c7a52-30a4-4bd4-8f0e-2a8b7e2f0c11";
+		double readsBefore = app.bean(MeterRegistry.class).counter("product.db.reads").count();
 
-		assertThat(api.get("/products/" + unknown).status()).isEqualTo(404);
-		assertThat(inRedis.exists("product:" + unknown)).isZero();
+		for (int i = 0; i < 5; i++) {
+			assertThat(api.get("/products/" + unknown).status()).isEqualTo(404);
+		}
+
+		assertThat(app.bean(MeterRegistry.class).counter("product.db.reads").count() - readsBefore).isEqualTo(1);
+		assertThat(inRedis.ttl("product:" + unknown)).isBetween(1L, (long) NEGATIVE_TTL_SECONDS);
 	}
 
 }

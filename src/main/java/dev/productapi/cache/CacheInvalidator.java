@@ -1,0 +1,97 @@
+package dev.productapi.cache;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import dev.productapi.cache.InvalidationOutbox.Entry;
+
+/**
+ * Makes every committed write's invalidation reach Redis eventually, and keeps reads away
+ * from a possibly stale entry until it has.
+ * <p>
+ * A write records an outbox entry in its transaction and calls {@link #invalidate} after
+ * commit. If Redis confirms the delete, the entry is dropped at once. If not (Redis down,
+ * frozen or timing out), the product is marked pending: reads of it bypass the cache, and a
+ * background task retries until Redis confirms. The same task picks up entries that other
+ * instances, or a crashed one, left behind, so every instance bypasses their keys too.
+ */
+@Component
+public class CacheInvalidator {
+
+	private static final Logger logger = LoggerFactory.getLogger(CacheInvalidator.class);
+
+	private static final int BATCH_SIZE = 500;
+
+	private final InvalidationOutbox outbox;
+
+	private final ProductCache cache;
+
+	/** Product id to the newest outbox entry not yet confirmed by Redis. */
+	private final ConcurrentMap<UUID, Long> pending = new ConcurrentHashMap<>();
+
+	CacheInvalidator(InvalidationOutbox outbox, ProductCache cache, MeterRegistry meters) {
+		this.outbox = outbox;
+		this.cache = cache;
+		Gauge.builder("product.cache.invalidations.pending", outbox, InvalidationOutbox::size)
+			.description("Cache invalidations committed to the database but not yet confirmed by Redis")
+			.register(meters);
+	}
+
+	/** Records that the product's cache entry must go; call inside the write's transaction. */
+	public long record(UUID productId) {
+		return this.outbox.record(productId);
+	}
+
+	/** Deletes the product's cache entry; call after the write committed. */
+	public void invalidate(UUID productId, long entryId) {
+		if (this.cache.evict(productId)) {
+			this.outbox.remove(entryId);
+		}
+		else {
+			this.pending.merge(productId, entryId, Math::max);
+		}
+	}
+
+	/** Whether Redis may still hold a value older than a committed write of this product. */
+	public boolean isPending(UUID productId) {
+		return !this.pending.isEmpty() && this.pending.containsKey(productId);
+	}
+
+	@Scheduled(fixedDelayString = "${product-api.cache.outbox-poll-interval:500ms}")
+	public void deliverPending() {
+		List<Entry> entries = this.outbox.oldest(BATCH_SIZE);
+		if (entries.isEmpty()) {
+			return;
+		}
+		Map<UUID, Long> newest = new LinkedHashMap<>();
+		for (Entry entry : entries) {
+			newest.merge(entry.productId(), entry.id(), Math::max);
+			this.pending.merge(entry.productId(), entry.id(), Math::max);
+		}
+		int delivered = 0;
+		for (Map.Entry<UUID, Long> entry : newest.entrySet()) {
+			if (!this.cache.evict(entry.getKey())) {
+				logger.debug("Redis still unavailable; {} cache invalidations pending", this.pending.size());
+				return;
+			}
+			this.outbox.removeUpTo(entry.getKey(), entry.getValue());
+			// Only if no newer write of the product failed its own delete meanwhile.
+			this.pending.remove(entry.getKey(), entry.getValue());
+			delivered++;
+		}
+		logger.debug("Delivered {} pending cache invalidations", delivered);
+	}
+
+}

@@ -1,0 +1,56 @@
+package dev.productapi.cache;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Cache invalidations owed to Redis, kept in the database. A write records its entry in its
+ * own transaction, so an invalidation exists exactly when the write committed, and survives a
+ * Redis outage or a crash until someone has deleted the key.
+ */
+@Repository
+public class InvalidationOutbox {
+
+	private final JdbcClient jdbc;
+
+	InvalidationOutbox(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** Records an invalidation; call inside the write's transaction. Returns the entry's id. */
+	public long record(UUID productId) {
+		return this.jdbc.sql("INSERT INTO cache_invalidations (product_id) VALUES (?) RETURNING id")
+			.param(productId)
+			.query(Long.class)
+			.single();
+	}
+
+	List<Entry> oldest(int limit) {
+		return this.jdbc.sql("SELECT id, product_id FROM cache_invalidations ORDER BY id LIMIT ?")
+			.param(limit)
+			.query((row, n) -> new Entry(row.getLong("id"), UUID.fromString(row.getString("product_id"))))
+			.list();
+	}
+
+	void remove(long entryId) {
+		this.jdbc.sql("DELETE FROM cache_invalidations WHERE id = ?").param(entryId).update();
+	}
+
+	/** Removes every entry of the product up to and including {@code upToId}. */
+	void removeUpTo(UUID productId, long upToId) {
+		this.jdbc.sql("DELETE FROM cache_invalidations WHERE product_id = ? AND id <= ?")
+			.params(productId, upToId)
+			.update();
+	}
+
+	public long size() {
+		return this.jdbc.sql("SELECT COUNT(*) FROM cache_invalidations").query(Long.class).single();
+	}
+
+	record Entry(long id, UUID productId) {
+	}
+
+}
