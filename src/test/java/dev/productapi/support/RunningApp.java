@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -27,24 +29,39 @@ public final class RunningApp implements AutoCloseable {
 		this.api = new Api(((WebServerApplicationContext) context).getWebServer().getPort());
 	}
 
-	/** Settings are environment variables such as {@code DATABASE_URL}; {@code API_PORT} defaults to a free port. */
-	public static RunningApp start(Map<String, String> settings) {
+	/**
+	 * Settings are environment variables such as {@code DATABASE_URL} (or Spring properties);
+	 * {@code API_PORT} defaults to a free port. Extra sources add test-only beans.
+	 */
+	public static RunningApp start(Map<String, String> settings, Class<?>... extraSources) {
 		Map<String, String> all = new LinkedHashMap<>();
 		all.put("API_PORT", "0");
 		all.putAll(settings);
 		List<String> args = new ArrayList<>();
 		all.forEach((name, value) -> args.add("--" + name + "=" + value));
-		return new RunningApp(SpringApplication.run(ProductApiApplication.class, args.toArray(String[]::new)));
+		Class<?>[] sources = new Class<?>[extraSources.length + 1];
+		sources[0] = ProductApiApplication.class;
+		System.arraycopy(extraSources, 0, sources, 1, extraSources.length);
+		return new RunningApp(SpringApplication.run(sources, args.toArray(String[]::new)));
 	}
 
 	public static RunningApp start(TestRedis redis, String databaseUrl, String... extraSettings) {
+		return start(settings(redis, databaseUrl, extraSettings));
+	}
+
+	/** Settings for Redis and a database, plus name-value pairs. */
+	public static Map<String, String> settings(TestRedis redis, String databaseUrl, String... extraSettings) {
 		Map<String, String> settings = new LinkedHashMap<>();
 		settings.put("REDIS_PORT", String.valueOf(redis.port()));
 		settings.put("DATABASE_URL", databaseUrl);
 		for (int i = 0; i < extraSettings.length; i += 2) {
 			settings.put(extraSettings[i], extraSettings[i + 1]);
 		}
-		return start(settings);
+		return settings;
+	}
+
+	public double counter(String name) {
+		return bean(MeterRegistry.class).counter(name).count();
 	}
 
 	public Api api() {

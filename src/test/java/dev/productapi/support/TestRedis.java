@@ -13,6 +13,10 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -110,6 +114,26 @@ public final class TestRedis implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * {@code CLIENT PAUSE <ms> WRITE}: the server keeps answering reads but holds every write,
+	 * the nastiest case for invalidation, since stale values stay readable.
+	 */
+	public void pauseWrites(Duration duration) {
+		client("PAUSE", String.valueOf(duration.toMillis()), "WRITE");
+	}
+
+	public void unpause() {
+		client("UNPAUSE");
+	}
+
+	private void client(String... args) {
+		CommandArgs<String, String> arguments = new CommandArgs<>(StringCodec.UTF8);
+		for (String arg : args) {
+			arguments.add(arg);
+		}
+		commands().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8), arguments);
 	}
 
 	/** A client for looking at the server from outside the API. */

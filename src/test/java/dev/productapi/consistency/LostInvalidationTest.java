@@ -1,0 +1,117 @@
+package dev.productapi.consistency;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.productapi.cache.InvalidationOutbox;
+import dev.productapi.support.Api;
+import dev.productapi.support.Api.Response;
+import dev.productapi.support.Await;
+import dev.productapi.support.RunningApp;
+import dev.productapi.support.TestDatabases;
+import dev.productapi.support.TestRedis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A write whose invalidation cannot reach Redis: Redis comes back with the old value still in
+ * it (a freeze or a write pause, not a restart). No read may return the old value once the
+ * write has returned, and the outbox must deliver the delete and drain by itself.
+ */
+class LostInvalidationTest {
+
+	private static final Pattern PRICE = Pattern.compile("\"price\":([0-9.]+)");
+
+	private static TestRedis redis;
+
+	private static RunningApp app;
+
+	private static Api api;
+
+	@BeforeAll
+	static void start() {
+		redis = TestRedis.started();
+		app = RunningApp.start(redis, TestDatabases.sqlite(), "REDIS_TIMEOUT_MS", "200");
+		api = app.api();
+	}
+
+	@AfterEach
+	void thaw() {
+		redis.thawIfFrozen();
+		redis.unpause();
+	}
+
+	@AfterAll
+	static void stop() {
+		app.close();
+		redis.close();
+	}
+
+	@Test
+	void aWriteDuringAFreezeIsNeverReadStale() {
+		String id = cachedProduct("1.00");
+
+		redis.freeze();
+		assertThat(api.put("/products/" + id, "{\"price\": 2.00}").status()).isEqualTo(200);
+		assertThat(priceOf(api.get("/products/" + id))).isEqualTo("2.00");
+		redis.thaw();
+
+		assertNewValueAlwaysAndOutboxDrains(id, "2.00");
+	}
+
+	@Test
+	void aWriteWhileRedisRefusesWritesButServesReadsIsNeverReadStale() throws InterruptedException {
+		String id = cachedProduct("3.00");
+
+		// Redis keeps answering GETs with the old value, but the DEL times out.
+		redis.pauseWrites(Duration.ofSeconds(3));
+		assertThat(api.put("/products/" + id, "{\"price\": 4.00}").status()).isEqualTo(200);
+		assertThat(redis.commands().get("product:" + id)).contains("\"price\":3.00");
+		// Past the circuit breaker's retry interval, reads reach Redis again; this key must still bypass it.
+		Thread.sleep(1200);
+		Response read = api.get("/products/" + id);
+		assertThat(priceOf(read)).isEqualTo("4.00");
+		assertThat(read.cache()).isEqualTo("BYPASS");
+		redis.unpause();
+
+		assertNewValueAlwaysAndOutboxDrains(id, "4.00");
+	}
+
+	private static String cachedProduct(String price) {
+		String id = api.create("Outbox", price, 1);
+		api.get("/products/" + id);
+		assertThat(api.get("/products/" + id).cache()).isEqualTo("HIT");
+		return id;
+	}
+
+	private static void assertNewValueAlwaysAndOutboxDrains(String id, String newPrice) {
+		InvalidationOutbox outbox = app.bean(InvalidationOutbox.class);
+		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+		while (outbox.size() > 0 && System.nanoTime() < deadline) {
+			assertThat(priceOf(api.get("/products/" + id))).isEqualTo(newPrice);
+		}
+		assertThat(outbox.size()).as("invalidations still pending").isZero();
+		Await.until("the outbox gauge reads zero", Duration.ofSeconds(5),
+				() -> api.get("/actuator/prometheus").body().contains("product_cache_invalidations_pending 0.0"));
+		String cached = redis.commands().get("product:" + id);
+		assertThat(cached == null || cached.contains("\"price\":" + newPrice)).as("Redis holds " + cached).isTrue();
+		assertThat(priceOf(api.get("/products/" + id))).isEqualTo(newPrice);
+		Await.until("the product is cached again", Duration.ofSeconds(5),
+				() -> "HIT".equals(api.get("/products/" + id).cache()));
+		assertThat(priceOf(api.get("/products/" + id))).isEqualTo(newPrice);
+	}
+
+	private static String priceOf(Response response) {
+		assertThat(response.status()).isEqualTo(200);
+		Matcher price = PRICE.matcher(response.body());
+		assertThat(price.find()).as(response.body()).isTrue();
+		return price.group(1);
+	}
+
+}

@@ -1,0 +1,89 @@
+package dev.productapi.support;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.aopalliance.intercept.MethodInterceptor;
+
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.annotation.Bean;
+
+import dev.productapi.product.ProductRepository;
+
+/**
+ * A test-only hook between the database read and the cache fill of a miss: it wraps the
+ * repository, so production code carries nothing for it. Pass this class to
+ * {@link RunningApp#start} as an extra source, then {@link #arm()} it to hold the next read,
+ * or {@link #jitter} it to widen every race window at random.
+ */
+public class MissPathGate {
+
+	private static volatile Gate armed;
+
+	private static volatile int jitterMicros;
+
+	/** Holds the next product read after it has read the database, until released. */
+	public static Gate arm() {
+		Gate gate = new Gate(new CountDownLatch(1), new CountDownLatch(1));
+		armed = gate;
+		return gate;
+	}
+
+	/** Sleeps up to {@code max} after every product read; zero turns it off. */
+	public static void jitter(Duration max) {
+		jitterMicros = (int) (max.toNanos() / 1000);
+	}
+
+	@Bean
+	static BeanPostProcessor missPathGateInstaller() {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String name) {
+				if (!(bean instanceof ProductRepository)) {
+					return bean;
+				}
+				ProxyFactory proxy = new ProxyFactory(bean);
+				proxy.setProxyTargetClass(true);
+				proxy.addAdvice((MethodInterceptor) (invocation) -> {
+					Object result = invocation.proceed();
+					if (invocation.getMethod().getName().equals("findById")) {
+						afterDatabaseRead();
+					}
+					return result;
+				});
+				return proxy.getProxy();
+			}
+		};
+	}
+
+	private static void afterDatabaseRead() throws InterruptedException {
+		Gate gate = armed;
+		if (gate != null) {
+			armed = null;
+			gate.read.countDown();
+			gate.released.await(30, TimeUnit.SECONDS);
+		}
+		int jitter = jitterMicros;
+		if (jitter > 0) {
+			Thread.sleep(Duration.ofNanos(ThreadLocalRandom.current().nextLong(jitter * 1000L)));
+		}
+	}
+
+	public record Gate(CountDownLatch read, CountDownLatch released) {
+
+		public void awaitRead() throws InterruptedException {
+			if (!this.read.await(30, TimeUnit.SECONDS)) {
+				throw new AssertionError("No product read reached the gate");
+			}
+		}
+
+		public void release() {
+			this.released.countDown();
+		}
+
+	}
+
+}
