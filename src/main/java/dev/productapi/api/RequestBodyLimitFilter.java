@@ -39,7 +39,8 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 					request.getRequestURI().replace("\"", "")));
 			return;
 		}
-		chain.doFilter(request.getContentLengthLong() == -1 ? new LimitedRequest(request) : request, response);
+		boolean chunked = request.getContentLengthLong() == -1 && request.getHeader("Transfer-Encoding") != null;
+		chain.doFilter(chunked ? new LimitedRequest(request) : request, response);
 	}
 
 	static class RequestBodyTooLargeException extends IOException {

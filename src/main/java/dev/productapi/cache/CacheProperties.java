@@ -20,11 +20,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryInterval while Redis is failing, how often one request probes it again
  * @param outboxPollInterval how often pending invalidations are retried and other
  * instances' pending invalidations are picked up
+ * @param near the optional in-process tier in front of Redis
  */
 @ConfigurationProperties("product-api.cache")
 public record CacheProperties(@DefaultValue("1h") Duration ttl, @DefaultValue("10") int ttlJitterPercent,
 		@DefaultValue("30s") Duration negativeTtl, @DefaultValue("2s") Duration leaseTtl,
 		@DefaultValue("250ms") Duration leaseWait, @DefaultValue("true") boolean staleSetProtection,
-		@DefaultValue("1s") Duration retryInterval, @DefaultValue("500ms") Duration outboxPollInterval) {
+		@DefaultValue("1s") Duration retryInterval, @DefaultValue("500ms") Duration outboxPollInterval,
+		@DefaultValue Near near) {
+
+	/**
+	 * @param enabled off by default, so every read is visible in {@code redis-cli monitor}
+	 * (from {@code CACHE_NEAR_ENABLED})
+	 * @param maxEntries products kept in memory per instance (from {@code CACHE_NEAR_MAX_ENTRIES})
+	 */
+	public record Near(@DefaultValue("false") boolean enabled, @DefaultValue("10000") int maxEntries) {
+	}
 
 }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -53,10 +54,18 @@ public class ProductCache {
 
 	private final Counter staleSetsPrevented;
 
-	public ProductCache(RedisTemplate<String, byte[]> productRedisTemplate, CacheProperties properties,
-			MeterRegistry meters) {
+	private final NearCache near;
+
+	private final Counter nearHits;
+
+	ProductCache(RedisTemplate<String, byte[]> productRedisTemplate, CacheProperties properties, MeterRegistry meters,
+			Optional<NearCache> near) {
 		this.redis = productRedisTemplate;
 		this.properties = properties;
+		this.near = near.orElse(null);
+		this.nearHits = Counter.builder("product.cache.near.hits")
+			.description("Product reads served from the in-process near cache")
+			.register(meters);
 		this.breaker = new RedisCircuitBreaker(properties.retryInterval());
 		for (Result result : Result.values()) {
 			this.requests.put(result, Counter.builder("product.cache.requests")
@@ -74,6 +83,12 @@ public class ProductCache {
 	}
 
 	public CacheLookup get(UUID id) {
+		byte[] local = (this.near != null) ? this.near.getIfPresent(id) : null;
+		if (local != null) {
+			this.nearHits.increment();
+			count(Result.HIT);
+			return new CacheLookup(CacheLookup.State.FOUND, local);
+		}
 		if (!this.breaker.allowsRequest()) {
 			countBypass();
 			return CacheLookup.BYPASS;
@@ -88,7 +103,13 @@ public class ProductCache {
 	}
 
 	private CacheLookup lookup(UUID id) {
-		return call(() -> interpret(this.redis.opsForValue().get(key(id))), CacheLookup.BYPASS);
+		return call(() -> interpret(readRedis(id)), CacheLookup.BYPASS);
+	}
+
+	/** Through the near cache's tracking connection when there is one, so Redis tracks the key for it. */
+	private byte[] readRedis(UUID id) {
+		return (this.near != null && this.near.isTracking()) ? this.near.readThrough(id, key(id))
+				: this.redis.opsForValue().get(key(id));
 	}
 
 	/** Counts a read that skipped the cache without asking Redis. */
@@ -149,6 +170,9 @@ public class ProductCache {
 
 	/** Deletes the key, whatever it holds. Returns whether Redis confirmed it. */
 	public boolean evict(UUID id) {
+		if (this.near != null) {
+			this.near.invalidate(id);
+		}
 		return this.breaker.allowsRequest() && call(() -> {
 			this.redis.delete(key(id));
 			return true;

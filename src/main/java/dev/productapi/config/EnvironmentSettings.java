@@ -51,6 +51,8 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 
 		properties.put("product-api.cache.ttl", env.integer("CACHE_TTL_SECONDS", 3600, 1, Integer.MAX_VALUE) + "s");
 		properties.put("product-api.cache.ttl-jitter-percent", env.integer("CACHE_TTL_JITTER_PERCENT", 10, 0, 50));
+		properties.put("product-api.cache.near.enabled", env.bool("CACHE_NEAR_ENABLED", false));
+		properties.put("product-api.cache.near.max-entries", env.integer("CACHE_NEAR_MAX_ENTRIES", 10_000, 1, 10_000_000));
 		properties.put("product-api.cache.negative-ttl",
 				env.integer("CACHE_NEGATIVE_TTL_SECONDS", 30, 1, Integer.MAX_VALUE) + "s");
 

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The Product API benchmark: one command, rerunnable anywhere with Debian/Ubuntu tools.
+#
+#   bench/run.sh                       # 10,000 products, 3 repeats of 10 s per figure
+#   BENCH_PRODUCTS=1000000 bench/run.sh
+#
+# It builds the API, starts it on its own ports with its own Redis and a fresh SQLite
+# database, loads the products, drives each scenario with wrk over loopback at 64 and 256
+# connections, then a fixed-rate run free of coordinated omission, and writes
+# bench/results/<date>.md and .png. See bench/README.md for what each scenario means.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PRODUCTS=${BENCH_PRODUCTS:-10000}
+DURATION=${BENCH_DURATION:-10}
+REPEATS=${BENCH_REPEATS:-3}
+CONNECTIONS=${BENCH_CONNECTIONS:-"64 256"}
+RATE=${BENCH_RATE:-4000}
+API_PORT=${BENCH_API_PORT:-18080}
+REDIS_PORT=${BENCH_REDIS_PORT:-16379}
+JVM_OPTS=${BENCH_JVM_OPTS:-"-Xmx256m"}
+EXTRA_SETTINGS=${BENCH_SETTINGS:-}
+OUT=bench/out
+RESULTS=bench/results
+DATE=$(date -u +%F)
+LABEL=${BENCH_LABEL:-$DATE}
+BASE="http://127.0.0.1:$API_PORT"
+
+log() { printf '\033[1m[bench]\033[0m %s\n' "$*" >&2; }
+
+need() {
+  local tool=$1 package=$2
+  command -v "$tool" >/dev/null && return
+  if [ "$(id -u)" = 0 ]; then
+    log "installing $package"
+    apt-get install -y -qq "$package" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$package" >/dev/null; }
+  else
+    log "missing $tool: sudo apt-get install $package"; exit 1
+  fi
+}
+need wrk wrk
+need sqlite3 sqlite3
+need gnuplot gnuplot-nox
+need redis-server redis-server
+need python3 python3
+
+if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ] && [ -z "${JAVA_HOME:-}" ]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+[ -n "${JAVA_HOME:-}" ] && export PATH="$JAVA_HOME/bin:$PATH"
+
+rm -rf "$OUT" && mkdir -p "$OUT" "$RESULTS"
+log "building"
+./mvnw -q -DskipTests package
+JAR=$(ls target/product-api-*.jar | grep -v original | head -1)
+
+cleanup() {
+  [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
+  [ -n "${REDIS_PID:-}" ] && kill "$REDIS_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --logfile "$OUT/redis.log" &
+REDIS_PID=$!
+
+log "starting the API ($JVM_OPTS)"
+started=$(date +%s%N)
+# shellcheck disable=SC2086
+API_PORT=$API_PORT REDIS_PORT=$REDIS_PORT DATABASE_URL="jdbc:sqlite:$OUT/bench.db" \
+  java $JVM_OPTS -jar "$JAR" --product-api.benchmark-endpoint=true $EXTRA_SETTINGS > "$OUT/api.log" 2>&1 &
+API_PID=$!
+until curl -sf -o /dev/null "$BASE/products/00000000-0000-4000-8000-000000000001"; do
+  kill -0 "$API_PID" 2>/dev/null || { log "the API died:"; tail -20 "$OUT/api.log"; exit 1; }
+  sleep 0.05
+done
+STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
+log "first request served ${STARTUP_MS} ms after launch"
+
+log "loading $PRODUCTS products"
+batch=50000
+for (( from = 1; from <= PRODUCTS; from += batch )); do
+  to=$(( from + batch - 1 < PRODUCTS ? from + batch - 1 : PRODUCTS ))
+  sqlite3 -cmd ".timeout 10000" "$OUT/bench.db" "
+    WITH RECURSIVE n(i) AS (SELECT $from UNION ALL SELECT i + 1 FROM n WHERE i < $to)
+    INSERT INTO products (id, name, description, price_cents, stock_quantity)
+    SELECT printf('10000000-0000-4000-8000-%012x', i), 'Product ' || i, 'Benchmark product number ' || i,
+           100 + i % 10000, i % 500 FROM n;"
+  done_pct=$(( to * 100 / PRODUCTS ))
+  printf '\r  [%-50s] %3d%% %d/%d' "$(printf '#%.0s' $(seq 1 $(( done_pct / 2 ))))" "$done_pct" "$to" "$PRODUCTS" >&2
+done
+echo >&2
+
+metric() { # sum of product_cache_requests_total for a result
+  curl -s "$BASE/actuator/prometheus" | awk -v r="result=\"$1\"" 'index($0, "product_cache_requests_total{") == 1 && index($0, r) { s += $2 } END { printf "%d", s }'
+}
+rss_mb() { echo $(( $(ps -o rss= -p "$API_PID") / 1024 )); }
+
+RAW="$OUT/raw.csv"
+echo "scenario,connections,repeat,rps,p50_ms,p99_ms,p999_ms,requests,non2xx,socket_errors,hit_ratio,rss_mb" > "$RAW"
+
+run() { # scenario script connections repeat
+  local scenario=$1 script=$2 connections=$3 repeat=$4
+  local hits0 total0 hits1 total1 line ratio
+  hits0=$(metric hit); total0=$(( hits0 + $(metric miss) + $(metric bypass) + $(metric error) ))
+  line=$(BENCH_PRODUCTS=$PRODUCTS wrk -t2 -c"$connections" -d"${DURATION}s" --timeout 5s -s "bench/scripts/$script.lua" "$BASE" | grep '^RESULT')
+  hits1=$(metric hit); total1=$(( hits1 + $(metric miss) + $(metric bypass) + $(metric error) ))
+  ratio=$(python3 -c "print(f'{($hits1-$hits0)/max(1,$total1-$total0):.3f}')")
+  record "$scenario" "$connections" "$repeat" "$line" "$ratio"
+}
+
+record() { # scenario connections repeat RESULT-line hit-ratio
+  local values
+  values=$(echo "$4" | sed -E 's/RESULT //; s/[a-z0-9_]+=//g; s/ /,/g')
+  echo "$1,$2,$3,$values,$5,$(rss_mb)" >> "$RAW"
+  log "$1 c=$2 #$3: $(echo "$4" | sed 's/RESULT //') hit_ratio=$5 rss=$(rss_mb)MB"
+}
+
+log "warming up"
+BENCH_PRODUCTS=$PRODUCTS wrk -t2 -c64 -d10s -s bench/scripts/uniform.lua "$BASE" > /dev/null
+BENCH_PRODUCTS=$PRODUCTS wrk -t2 -c64 -d5s -s bench/scripts/constant.lua "$BASE" > /dev/null
+
+for connections in $CONNECTIONS; do
+  for (( repeat = 1; repeat <= REPEATS; repeat++ )); do
+    run "f-constant" constant "$connections" "$repeat"
+    run "a-hot" hot "$connections" "$repeat"
+    run "b-uniform" uniform "$connections" "$repeat"
+    redis-cli -p "$REDIS_PORT" flushall > /dev/null
+    if [ "$repeat" = 1 ] && [ "$connections" = 64 ]; then
+      # (c) hit ratio over time, sampled each second from the metrics while the cache warms.
+      ( prev_h=0; prev_t=0; for (( s = 0; s <= DURATION; s++ )); do
+          h=$(metric hit); t=$(( h + $(metric miss) + $(metric bypass) + $(metric error) ))
+          [ "$s" -gt 0 ] && python3 -c "print(f'$s {($h-$prev_h)/max(1,$t-$prev_t):.3f}')"
+          prev_h=$h; prev_t=$t; sleep 1
+        done > "$OUT/zipf-hit-ratio.dat" ) &
+      sampler=$!
+    fi
+    run "c-zipf-cold" zipf "$connections" "$repeat"
+    [ -n "${sampler:-}" ] && { wait "$sampler" || true; sampler=; }
+    run "d-mixed-95-5" mixed "$connections" "$repeat"
+  done
+done
+
+log "fixed rate: $RATE requests/s for ${DURATION}s, latency measured from each request's due time"
+for (( repeat = 1; repeat <= REPEATS; repeat++ )); do
+  record "b-uniform@${RATE}rps" 0 "$repeat" \
+    "$(java bench/FixedRate.java "$BASE/products/10000000-0000-4000-8000-%012x" "$RATE" "$DURATION" "$PRODUCTS" | grep '^RESULT')" "-"
+  record "f-constant@${RATE}rps" 0 "$repeat" \
+    "$(java bench/FixedRate.java "$BASE/bench/constant" "$RATE" "$DURATION" "$PRODUCTS" | grep '^RESULT')" "-"
+done
+
+log "(e) Redis down"
+kill "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null || true; REDIS_PID=
+for connections in $CONNECTIONS; do
+  for (( repeat = 1; repeat <= REPEATS; repeat++ )); do
+    run "e-redis-down" uniform "$connections" "$repeat"
+  done
+done
+
+log "writing $RESULTS/$LABEL.md"
+python3 bench/report.py "$RAW" "$OUT/zipf-hit-ratio.dat" "$RESULTS/$LABEL" \
+  --products "$PRODUCTS" --duration "$DURATION" --repeats "$REPEATS" --startup-ms "$STARTUP_MS" \
+  --jvm "$JVM_OPTS $EXTRA_SETTINGS" --java "$(java -version 2>&1 | head -1)"
+gnuplot -e "data='$RESULTS/$LABEL.dat'; zipf='$OUT/zipf-hit-ratio.dat'; out='$RESULTS/$LABEL.png'" bench/plot.gp
+cp "$OUT/zipf-hit-ratio.dat" "$RESULTS/$LABEL-zipf.dat"
+log "done: $RESULTS/$LABEL.md, $RESULTS/$LABEL.png"
