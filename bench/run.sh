@@ -20,6 +20,7 @@ API_PORT=${BENCH_API_PORT:-18080}
 REDIS_PORT=${BENCH_REDIS_PORT:-16379}
 JVM_OPTS=${BENCH_JVM_OPTS:-"-Xmx256m"}
 EXTRA_SETTINGS=${BENCH_SETTINGS:-}
+WARMUP=${BENCH_WARMUP:-30}
 OUT=bench/out
 RESULTS=bench/results
 DATE=$(date -u +%F)
@@ -94,6 +95,7 @@ echo >&2
 metric() { # sum of product_cache_requests_total for a result
   curl -s "$BASE/actuator/prometheus" | awk -v r="result=\"$1\"" 'index($0, "product_cache_requests_total{") == 1 && index($0, r) { s += $2 } END { printf "%d", s }'
 }
+lookups() { echo $(( $(metric hit) + $(metric miss) + $(metric bypass) + $(metric error) )); }
 rss_mb() { echo $(( $(ps -o rss= -p "$API_PID") / 1024 )); }
 
 RAW="$OUT/raw.csv"
@@ -102,9 +104,9 @@ echo "scenario,connections,repeat,rps,p50_ms,p99_ms,p999_ms,requests,non2xx,sock
 run() { # scenario script connections repeat
   local scenario=$1 script=$2 connections=$3 repeat=$4
   local hits0 total0 hits1 total1 line ratio
-  hits0=$(metric hit); total0=$(( hits0 + $(metric miss) + $(metric bypass) + $(metric error) ))
+  hits0=$(metric hit); total0=$(lookups)
   line=$(BENCH_PRODUCTS=$PRODUCTS wrk -t2 -c"$connections" -d"${DURATION}s" --timeout 5s -s "bench/scripts/$script.lua" "$BASE" | grep '^RESULT')
-  hits1=$(metric hit); total1=$(( hits1 + $(metric miss) + $(metric bypass) + $(metric error) ))
+  hits1=$(metric hit); total1=$(lookups)
   ratio=$(python3 -c "print(f'{($hits1-$hits0)/max(1,$total1-$total0):.3f}')")
   record "$scenario" "$connections" "$repeat" "$line" "$ratio"
 }
@@ -116,9 +118,23 @@ record() { # scenario connections repeat RESULT-line hit-ratio
   log "$1 c=$2 #$3: $(echo "$4" | sed 's/RESULT //') hit_ratio=$5 rss=$(rss_mb)MB"
 }
 
-log "warming up"
-BENCH_PRODUCTS=$PRODUCTS wrk -t2 -c64 -d10s -s bench/scripts/uniform.lua "$BASE" > /dev/null
-BENCH_PRODUCTS=$PRODUCTS wrk -t2 -c64 -d5s -s bench/scripts/constant.lua "$BASE" > /dev/null
+# (c) hit ratio over time: each second's hits over that second's lookups, from the metrics.
+sample_hit_ratio() {
+  set +e
+  local prev_h prev_t h t
+  prev_h=$(metric hit); prev_t=$(lookups)
+  for (( s = 1; s <= DURATION; s++ )); do
+    sleep 1
+    h=$(metric hit); t=$(lookups)
+    python3 -c "print(f'$s {($h - $prev_h) / max(1, $t - $prev_t):.3f}')"
+    prev_h=$h; prev_t=$t
+  done
+}
+
+# The JIT needs a while on two shared cores; figures before that measure the compiler.
+log "warming up (${WARMUP}s)"
+BENCH_PRODUCTS=$PRODUCTS wrk -t2 -c64 -d"$(( WARMUP * 2 / 3 ))s" -s bench/scripts/uniform.lua "$BASE" > /dev/null
+BENCH_PRODUCTS=$PRODUCTS wrk -t2 -c64 -d"$(( WARMUP / 3 ))s" -s bench/scripts/constant.lua "$BASE" > /dev/null
 
 for connections in $CONNECTIONS; do
   for (( repeat = 1; repeat <= REPEATS; repeat++ )); do
@@ -127,16 +143,11 @@ for connections in $CONNECTIONS; do
     run "b-uniform" uniform "$connections" "$repeat"
     redis-cli -p "$REDIS_PORT" flushall > /dev/null
     if [ "$repeat" = 1 ] && [ "$connections" = 64 ]; then
-      # (c) hit ratio over time, sampled each second from the metrics while the cache warms.
-      ( prev_h=0; prev_t=0; for (( s = 0; s <= DURATION; s++ )); do
-          h=$(metric hit); t=$(( h + $(metric miss) + $(metric bypass) + $(metric error) ))
-          [ "$s" -gt 0 ] && python3 -c "print(f'$s {($h-$prev_h)/max(1,$t-$prev_t):.3f}')"
-          prev_h=$h; prev_t=$t; sleep 1
-        done > "$OUT/zipf-hit-ratio.dat" ) &
+      sample_hit_ratio > "$OUT/zipf-hit-ratio.dat" &
       sampler=$!
     fi
     run "c-zipf-cold" zipf "$connections" "$repeat"
-    [ -n "${sampler:-}" ] && { wait "$sampler" || true; sampler=; }
+    if [ -n "${sampler:-}" ]; then wait "$sampler" || true; sampler=; fi
     run "d-mixed-95-5" mixed "$connections" "$repeat"
   done
 done

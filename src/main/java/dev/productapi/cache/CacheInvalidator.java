@@ -71,16 +71,23 @@ public class CacheInvalidator {
 
 	@Scheduled(fixedDelayString = "${product-api.cache.outbox-poll-interval:500ms}")
 	public void deliverPending() {
+		// Taken before reading the outbox: an entry marked pending after this point may belong
+		// to a write that committed after the read, so this round must not clear it.
+		Map<UUID, Long> pendingBefore = Map.copyOf(this.pending);
 		List<Entry> entries = this.outbox.oldest(BATCH_SIZE);
-		if (entries.isEmpty()) {
-			return;
-		}
 		Map<UUID, Long> newest = new LinkedHashMap<>();
 		for (Entry entry : entries) {
 			newest.merge(entry.productId(), entry.id(), Math::max);
 			this.pending.merge(entry.productId(), entry.id(), Math::max);
 		}
-		int delivered = 0;
+		if (entries.size() < BATCH_SIZE) {
+			// Products with no entry left were delivered by another instance.
+			pendingBefore.forEach((productId, entryId) -> {
+				if (!newest.containsKey(productId)) {
+					this.pending.remove(productId, entryId);
+				}
+			});
+		}
 		for (Map.Entry<UUID, Long> entry : newest.entrySet()) {
 			if (!this.cache.evict(entry.getKey())) {
 				logger.debug("Redis still unavailable; {} cache invalidations pending", this.pending.size());
@@ -89,9 +96,7 @@ public class CacheInvalidator {
 			this.outbox.removeUpTo(entry.getKey(), entry.getValue());
 			// Only if no newer write of the product failed its own delete meanwhile.
 			this.pending.remove(entry.getKey(), entry.getValue());
-			delivered++;
 		}
-		logger.debug("Delivered {} pending cache invalidations", delivered);
 	}
 
 }

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.core.NestedExceptionUtils;
+
 /**
  * Stops the API from paying a Redis timeout on every request while Redis is down.
  * <p>
@@ -49,7 +51,8 @@ final class RedisCircuitBreaker {
 		long previous = this.nextProbeAt.getAndSet(System.nanoTime() + this.retryIntervalNanos);
 		if (previous == CLOSED) {
 			logger.warn("Redis is unavailable ({}); serving from the database and retrying every {} ms",
-					failure.getMessage(), Duration.ofNanos(this.retryIntervalNanos).toMillis());
+					NestedExceptionUtils.getMostSpecificCause(failure).getMessage(),
+					Duration.ofNanos(this.retryIntervalNanos).toMillis());
 		}
 	}
 

@@ -12,8 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.productapi.support.AppProcess;
 import dev.productapi.support.Databases;
 import dev.productapi.support.RunningApp;
+import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,27 +71,20 @@ class SeedingTest {
 
 	@ParameterizedTest
 	@EnumSource(Databases.class)
-	void instancesStartingTogetherSeedOnce(Databases kind) throws Exception {
+	void instancesStartingTogetherSeedOnce(Databases kind) {
 		String database = kind.fresh();
-		CountDownLatch go = new CountDownLatch(1);
-		List<Future<RunningApp>> starting = new ArrayList<>();
-		List<RunningApp> apps = new ArrayList<>();
-		try (ExecutorService starter = Executors.newFixedThreadPool(3)) {
-			for (int i = 0; i < 3; i++) {
-				starting.add(starter.submit(() -> {
-					go.await();
-					return RunningApp.start(redis, database);
-				}));
+		List<AppProcess> instances = new ArrayList<>();
+		try {
+			for (int i = 0; i < 2; i++) {
+				instances.add(AppProcess.start(RunningApp.settings(redis, database)));
 			}
-			go.countDown();
-			for (Future<RunningApp> app : starting) {
-				apps.add(app.get());
-			}
-			assertThat(apps.getFirst().bean(ProductRepository.class).count()).isEqualTo(3);
+			instances.forEach(AppProcess::awaitStarted);
 		}
 		finally {
-			apps.forEach(RunningApp::close);
+			instances.forEach(AppProcess::close);
 		}
+
+		assertThat(TestDatabases.count(database, "products")).isEqualTo(3);
 	}
 
 	@ParameterizedTest

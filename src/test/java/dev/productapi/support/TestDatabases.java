@@ -5,11 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import dev.productapi.config.DatabaseUrl;
 
 /**
  * Fresh, empty databases for tests, as {@code DATABASE_URL} values.
@@ -49,6 +52,20 @@ public final class TestDatabases {
 			throw new IllegalStateException("Cannot create a test database on " + server, ex);
 		}
 		return server + "/" + name;
+	}
+
+	/** Counts the rows of a table directly over JDBC, without starting the application. */
+	public static long count(String databaseUrl, String table) {
+		DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
+		try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.username(), url.password());
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+			rows.next();
+			return rows.getLong(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot count " + table + " in " + databaseUrl, ex);
+		}
 	}
 
 	/** {@code postgresql://user@host:port}, without a database. */

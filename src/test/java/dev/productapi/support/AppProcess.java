@@ -1,0 +1,69 @@
+package dev.productapi.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.productapi.ProductApiApplication;
+
+/**
+ * The application in a JVM of its own, for tests of what separate instances do at the same
+ * time (in one JVM, Spring Boot's start-up shares global state such as logging).
+ */
+public final class AppProcess implements AutoCloseable {
+
+	private final Process process;
+
+	private final Path log;
+
+	private AppProcess(Process process, Path log) {
+		this.process = process;
+		this.log = log;
+	}
+
+	public static AppProcess start(Map<String, String> settings) {
+		try {
+			Path log = Files.createTempFile("product-api", ".log");
+			List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+					ProductApiApplication.class.getName(), "--API_PORT=0"));
+			settings.forEach((name, value) -> command.add("--" + name + "=" + value));
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+			return new AppProcess(process, log);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	public void awaitStarted() {
+		Await.until("the instance has started (see " + this.log + ")", Duration.ofSeconds(60), () -> {
+			if (!this.process.isAlive()) {
+				throw new AssertionError("The instance exited; see " + this.log);
+			}
+			try {
+				return Files.readString(this.log).contains("Started ProductApiApplication");
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		});
+	}
+
+	@Override
+	public void close() {
+		this.process.destroy();
+		try {
+			this.process.waitFor();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
