@@ -3,9 +3,8 @@ package dev.productapi.api;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,33 +12,17 @@ import tools.jackson.databind.JsonNode;
 
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
-import dev.productapi.support.RunningApp;
-import dev.productapi.support.TestDatabases;
-import dev.productapi.support.TestRedis;
+import dev.productapi.support.ApiUnderTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The HTTP contract of SPEC.md, status code by status code, against a running API. */
 class ProductApiTest {
 
-	private static TestRedis redis;
+	@RegisterExtension
+	static final ApiUnderTest app = ApiUnderTest.withSettings();
 
-	private static RunningApp app;
-
-	private static Api api;
-
-	@BeforeAll
-	static void start() {
-		redis = TestRedis.started();
-		app = RunningApp.start(redis, TestDatabases.sqlite());
-		api = app.api();
-	}
-
-	@AfterAll
-	static void stop() {
-		app.close();
-		redis.close();
-	}
+	private final Api api = app.api();
 
 	@Test
 	void healthIsOk() {

@@ -7,16 +7,14 @@ import java.util.Set;
 
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
+import dev.productapi.support.ApiUnderTest;
 import dev.productapi.support.RedisCommandCounts;
 import dev.productapi.support.RedisMonitor;
-import dev.productapi.support.RunningApp;
-import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,27 +29,14 @@ class CacheAsideTest {
 
 	private static final int NEGATIVE_TTL_SECONDS = 30;
 
-	private static TestRedis redis;
+	@RegisterExtension
+	static final ApiUnderTest app = ApiUnderTest.withSettings("CACHE_TTL_SECONDS", String.valueOf(TTL_SECONDS));
 
-	private static RedisCommands<String, String> inRedis;
+	private final Api api = app.api();
 
-	private static RunningApp app;
+	private final TestRedis redis = app.redis();
 
-	private static Api api;
-
-	@BeforeAll
-	static void start() {
-		redis = TestRedis.started();
-		inRedis = redis.commands();
-		app = RunningApp.start(redis, TestDatabases.sqlite(), "CACHE_TTL_SECONDS", String.valueOf(TTL_SECONDS));
-		api = app.api();
-	}
-
-	@AfterAll
-	static void stop() {
-		app.close();
-		redis.close();
-	}
+	private final RedisCommands<String, String> inRedis = this.redis.commands();
 
 	@Test
 	void aMissIsGetThenSetOfTheJsonWithTheTtl() {
@@ -187,13 +172,13 @@ class CacheAsideTest {
 	@Test
 	void unknownIdsAreCachedBrieflyAsAbsent() {
 		String unknown = "6f1c7a52-30a4-4bd4-8f0e-2a8b7e2f0c11";
-		double readsBefore = app.bean(MeterRegistry.class).counter("product.db.reads").count();
+		double readsBefore = app.app().bean(MeterRegistry.class).counter("product.db.reads").count();
 
 		for (int i = 0; i < 5; i++) {
 			assertThat(api.get("/products/" + unknown).status()).isEqualTo(404);
 		}
 
-		assertThat(app.bean(MeterRegistry.class).counter("product.db.reads").count() - readsBefore).isEqualTo(1);
+		assertThat(app.app().bean(MeterRegistry.class).counter("product.db.reads").count() - readsBefore).isEqualTo(1);
 		assertThat(inRedis.ttl("product:" + unknown)).isBetween(1L, (long) NEGATIVE_TTL_SECONDS);
 	}
 

@@ -47,11 +47,7 @@ class NearCacheTest {
 	void repeatedReadsAreServedFromMemoryUntilAnotherInstanceWrites() {
 		String id = a.api().create("Near", "1.00", 1);
 		String path = "/products/" + id;
-		Await.until("instance A serves from its near cache", Duration.ofSeconds(10), () -> {
-			double before = a.counter("product.cache.near.hits");
-			a.api().get(path);
-			return a.counter("product.cache.near.hits") > before;
-		});
+		awaitNearHit(path, "instance A serves from its near cache");
 
 		try (RedisMonitor monitor = RedisMonitor.start(redis)) {
 			assertThat(a.api().get(path).cache()).isEqualTo("HIT");
@@ -68,11 +64,7 @@ class NearCacheTest {
 	void aLostConnectionEmptiesTheNearCache() {
 		String id = a.api().create("Near 2", "1.00", 1);
 		String path = "/products/" + id;
-		Await.until("instance A serves from its near cache", Duration.ofSeconds(10), () -> {
-			double before = a.counter("product.cache.near.hits");
-			a.api().get(path);
-			return a.counter("product.cache.near.hits") > before;
-		});
+		awaitNearHit(path, "instance A serves from its near cache");
 
 		redis.stop();
 		// B's invalidation cannot reach Redis; A must not keep serving its copy.
@@ -81,12 +73,16 @@ class NearCacheTest {
 		Await.until("instance A drops its copy", Duration.ofSeconds(2), () -> api.get(path).body().contains("\"price\":3.00"));
 		redis.start();
 
-		Await.until("instance A tracks again and serves from memory", Duration.ofSeconds(15), () -> {
+		awaitNearHit(path, "instance A tracks again and serves from memory");
+		assertThat(api.get(path).body()).contains("\"price\":3.00");
+	}
+
+	private static void awaitNearHit(String path, String description) {
+		Await.until(description, Duration.ofSeconds(15), () -> {
 			double before = a.counter("product.cache.near.hits");
-			api.get(path);
+			a.api().get(path);
 			return a.counter("product.cache.near.hits") > before;
 		});
-		assertThat(api.get(path).body()).contains("\"price\":3.00");
 	}
 
 }

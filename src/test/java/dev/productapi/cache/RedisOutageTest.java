@@ -2,16 +2,14 @@ package dev.productapi.cache;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
+import dev.productapi.support.ApiUnderTest;
 import dev.productapi.support.Await;
-import dev.productapi.support.RunningApp;
-import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,30 +26,18 @@ class RedisOutageTest {
 	/** The timeout, plus room for a loaded CI machine; far below Lettuce's 60 s default. */
 	private static final long BUDGET_MS = REDIS_TIMEOUT_MS + 800;
 
-	private static TestRedis redis;
+	@RegisterExtension
+	static final ApiUnderTest app = ApiUnderTest.withSettings("REDIS_TIMEOUT_MS", String.valueOf(REDIS_TIMEOUT_MS));
 
-	private static RunningApp app;
+	private final Api api = app.api();
 
-	private static Api api;
-
-	@BeforeAll
-	static void start() {
-		redis = TestRedis.started();
-		app = RunningApp.start(redis, TestDatabases.sqlite(), "REDIS_TIMEOUT_MS", String.valueOf(REDIS_TIMEOUT_MS));
-		api = app.api();
-	}
+	private final TestRedis redis = app.redis();
 
 	@AfterEach
 	void redisIsBack() {
 		redis.thawIfFrozen();
 		redis.start();
 		awaitCaching();
-	}
-
-	@AfterAll
-	static void stop() {
-		app.close();
-		redis.close();
 	}
 
 	@Test
@@ -112,7 +98,7 @@ class RedisOutageTest {
 	}
 
 	/** Waits until a fresh product goes MISS then HIT, which only happens with Redis working. */
-	private static void awaitCaching() {
+	private void awaitCaching() {
 		String probe = api.create("Probe", "1.00", 1);
 		Await.until("the API caches again", Duration.ofSeconds(15),
 				() -> "HIT".equals(api.get("/products/" + probe).cache()));

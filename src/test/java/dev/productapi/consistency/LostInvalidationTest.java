@@ -4,17 +4,15 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.productapi.cache.InvalidationOutbox;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
+import dev.productapi.support.ApiUnderTest;
 import dev.productapi.support.Await;
-import dev.productapi.support.RunningApp;
-import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,29 +26,17 @@ class LostInvalidationTest {
 
 	private static final Pattern PRICE = Pattern.compile("\"price\":([0-9.]+)");
 
-	private static TestRedis redis;
+	@RegisterExtension
+	static final ApiUnderTest app = ApiUnderTest.withSettings("REDIS_TIMEOUT_MS", "200");
 
-	private static RunningApp app;
+	private final Api api = app.api();
 
-	private static Api api;
-
-	@BeforeAll
-	static void start() {
-		redis = TestRedis.started();
-		app = RunningApp.start(redis, TestDatabases.sqlite(), "REDIS_TIMEOUT_MS", "200");
-		api = app.api();
-	}
+	private final TestRedis redis = app.redis();
 
 	@AfterEach
 	void thaw() {
 		redis.thawIfFrozen();
 		redis.unpause();
-	}
-
-	@AfterAll
-	static void stop() {
-		app.close();
-		redis.close();
 	}
 
 	@Test
@@ -83,15 +69,15 @@ class LostInvalidationTest {
 		assertNewValueAlwaysAndOutboxDrains(id, "4.00");
 	}
 
-	private static String cachedProduct(String price) {
+	private String cachedProduct(String price) {
 		String id = api.create("Outbox", price, 1);
 		api.get("/products/" + id);
 		assertThat(api.get("/products/" + id).cache()).isEqualTo("HIT");
 		return id;
 	}
 
-	private static void assertNewValueAlwaysAndOutboxDrains(String id, String newPrice) {
-		InvalidationOutbox outbox = app.bean(InvalidationOutbox.class);
+	private void assertNewValueAlwaysAndOutboxDrains(String id, String newPrice) {
+		InvalidationOutbox outbox = app.app().bean(InvalidationOutbox.class);
 		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
 		while (outbox.size() > 0 && System.nanoTime() < deadline) {
 			assertThat(priceOf(api.get("/products/" + id))).isEqualTo(newPrice);

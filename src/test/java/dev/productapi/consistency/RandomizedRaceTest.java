@@ -8,18 +8,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.productapi.cache.InvalidationOutbox;
 import dev.productapi.support.Api;
+import dev.productapi.support.ApiUnderTest;
 import dev.productapi.support.Await;
 import dev.productapi.support.Consistency;
 import dev.productapi.support.MissPathGate;
-import dev.productapi.support.RunningApp;
-import dev.productapi.support.TestDatabases;
-import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,23 +31,13 @@ class RandomizedRaceTest {
 
 	private static final int HOT_IDS = 4;
 
-	private static TestRedis redis;
+	/** A short TTL keeps entries expiring, so every path of the protocol stays busy. */
+	@RegisterExtension
+	static final ApiUnderTest app = ApiUnderTest.withSettings("CACHE_TTL_SECONDS", "2").withSources(MissPathGate.class);
 
-	private static RunningApp app;
-
-	@BeforeAll
-	static void start() {
-		redis = TestRedis.started();
-		// A short negative TTL and no jitter keep every path of the protocol busy.
-		app = RunningApp.start(RunningApp.settings(redis, TestDatabases.sqlite(), "CACHE_TTL_SECONDS", "2"),
-				MissPathGate.class);
-	}
-
-	@AfterAll
-	static void stop() {
+	@AfterEach
+	void noJitter() {
 		MissPathGate.jitter(Duration.ZERO);
-		app.close();
-		redis.close();
 	}
 
 	@Test
@@ -89,10 +77,10 @@ class RandomizedRaceTest {
 		assertThat(failures.get()).isZero();
 		assertThat(reads.get()).isGreaterThan(100);
 		assertThat(writes.get()).isGreaterThan(20);
-		Await.until("the outbox drains", Duration.ofSeconds(10), () -> app.bean(InvalidationOutbox.class).size() == 0);
-		assertThat(Consistency.staleEntries(redis, app, ids)).isEmpty();
+		Await.until("the outbox drains", Duration.ofSeconds(10), () -> app.app().bean(InvalidationOutbox.class).size() == 0);
+		assertThat(Consistency.staleEntries(app.redis(), app.app(), ids)).isEmpty();
 		System.out.printf("Randomized race: %d reads, %d writes, %.0f stale sets prevented%n", reads.get(), writes.get(),
-				app.counter("product.cache.stale.sets.prevented"));
+				app.app().counter("product.cache.stale.sets.prevented"));
 	}
 
 	private static void count(int status, AtomicInteger ok, AtomicInteger failures) {

@@ -12,17 +12,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.productapi.cache.InvalidationOutbox;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
+import dev.productapi.support.ApiUnderTest;
 import dev.productapi.support.Await;
 import dev.productapi.support.Consistency;
-import dev.productapi.support.RunningApp;
-import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,25 +42,13 @@ class RedisFaultsUnderLoadTest {
 
 	private static final int WRITERS = 2;
 
-	private static TestRedis redis;
-
-	private static RunningApp app;
-
-	@BeforeAll
-	static void start() {
-		redis = TestRedis.started();
-		app = RunningApp.start(redis, TestDatabases.sqlite(), "REDIS_TIMEOUT_MS", String.valueOf(REDIS_TIMEOUT_MS));
-	}
-
-	@AfterAll
-	static void stop() {
-		app.close();
-		redis.close();
-	}
+	@RegisterExtension
+	static final ApiUnderTest app = ApiUnderTest.withSettings("REDIS_TIMEOUT_MS", String.valueOf(REDIS_TIMEOUT_MS));
 
 	@Test
 	void loadSurvivesKillRestartFreezeAndWritePause() throws Exception {
 		Api api = app.api();
+		TestRedis redis = app.redis();
 		List<List<String>> owned = new ArrayList<>();
 		List<String> allIds = Collections.synchronizedList(new ArrayList<>());
 		for (int writer = 0; writer < WRITERS; writer++) {
@@ -142,7 +128,7 @@ class RedisFaultsUnderLoadTest {
 		}
 
 		assertThat(serverErrors.get()).as("5xx responses").isZero();
-		Await.until("the outbox drains", Duration.ofSeconds(15), () -> app.bean(InvalidationOutbox.class).size() == 0);
+		Await.until("the outbox drains", Duration.ofSeconds(15), () -> app.app().bean(InvalidationOutbox.class).size() == 0);
 		for (Map.Entry<String, Integer> write : acknowledged.entrySet()) {
 			assertThat(api.get("/products/" + write.getKey()).json().get("stock_quantity").asInt())
 				.as("stock of %s after its last acknowledged write", write.getKey())
@@ -151,7 +137,7 @@ class RedisFaultsUnderLoadTest {
 		for (String id : List.copyOf(allIds)) {
 			assertThat(api.get("/products/" + id).status()).isEqualTo(200);
 		}
-		assertThat(Consistency.staleEntries(redis, app, List.copyOf(allIds))).isEmpty();
+		assertThat(Consistency.staleEntries(redis, app.app(), List.copyOf(allIds))).isEmpty();
 
 		long p99 = percentile(faultReadMillis, 0.99);
 		System.out.printf("Faults under load: %d reads during faults, p50 %d ms, p99 %d ms, max %d ms%n",
