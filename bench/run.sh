@@ -15,7 +15,7 @@ PRODUCTS=${BENCH_PRODUCTS:-10000}
 DURATION=${BENCH_DURATION:-10}
 REPEATS=${BENCH_REPEATS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-"64 256"}
-RATE=${BENCH_RATE:-4000}
+RATE=${BENCH_RATE:-2000}
 API_PORT=${BENCH_API_PORT:-18080}
 REDIS_PORT=${BENCH_REDIS_PORT:-16379}
 JVM_OPTS=${BENCH_JVM_OPTS:-"-Xmx256m"}
@@ -155,9 +155,9 @@ done
 log "fixed rate: $RATE requests/s for ${DURATION}s, latency measured from each request's due time"
 for (( repeat = 1; repeat <= REPEATS; repeat++ )); do
   record "b-uniform@${RATE}rps" 0 "$repeat" \
-    "$(java bench/FixedRate.java "$BASE/products/10000000-0000-4000-8000-%012x" "$RATE" "$DURATION" "$PRODUCTS" | grep '^RESULT')" "-"
+    "$(java bench/FixedRate.java "$BASE/products/10000000-0000-4000-8000-%012x" "$RATE" "$DURATION" 64 "$PRODUCTS" | grep '^RESULT')" "-"
   record "f-constant@${RATE}rps" 0 "$repeat" \
-    "$(java bench/FixedRate.java "$BASE/bench/constant" "$RATE" "$DURATION" "$PRODUCTS" | grep '^RESULT')" "-"
+    "$(java bench/FixedRate.java "$BASE/bench/constant" "$RATE" "$DURATION" 64 "$PRODUCTS" | grep '^RESULT')" "-"
 done
 
 log "(e) Redis down"
