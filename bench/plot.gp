@@ -1,7 +1,8 @@
 # gnuplot -e "data='...dat'; zipf='...dat'; out='...png'" bench/plot.gp
+# zipf='' leaves out the hit-ratio panel.
 set terminal pngcairo size 1500,460 font "sans,10"
 set output out
-set multiplot layout 1,3
+set multiplot layout 1,(strlen(zipf) > 0 ? 3 : 2)
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
@@ -11,17 +12,21 @@ set grid ytics
 set key top right
 
 set title "Throughput (median requests/s)"
+set yrange [0:*]
 plot data using 2:xtic(1) title "64 connections", '' using 3 title "256 connections"
 
 set title "p99 latency (median, ms)"
+set yrange [*:*]
 set logscale y
 plot data using 4:xtic(1) title "64 connections", '' using 5 title "256 connections"
 unset logscale y
 
-set title "(c) Zipf, cold cache: hit ratio per second"
-set style data linespoints
-set xtics norotate
-set yrange [0:1]
-set xlabel "second"
-plot zipf using 1:2 title "hit ratio" lw 2
+if (strlen(zipf) > 0) {
+  set title "(c) Zipf, cold cache: hit ratio per second"
+  set style data linespoints
+  set xtics norotate
+  set yrange [0:1]
+  set xlabel "second"
+  plot zipf using 1:2 title "hit ratio" lw 2
+}
 unset multiplot

@@ -63,8 +63,8 @@ for scenario in order:
             f"{'-' if hit is None or scenario.startswith('f') else f'{hit:.3f}'} | {'-' if vs is None else f'{vs:.2f}'} | "
             f"{sum(int(r['non2xx']) for r in group)} | {sum(int(r['socket_errors']) for r in group)} |")
 
-lines += ["", "Zipf scenario (c), hit ratio per second while the cold cache warms (64 connections, first repeat):", ""]
-lines += ["| second | hit ratio |", "| ---: | ---: |"]
+lines += ["", "Zipf scenario (c), hit ratio in each second while the cold cache warms (64 connections, first repeat):", ""]
+lines += ["| seconds since start | hit ratio |", "| ---: | ---: |"]
 for line in open(args.zipf):
     second, hit = line.split()
     lines.append(f"| {second} | {float(hit):.3f} |")

@@ -55,12 +55,23 @@ log "building"
 ./mvnw -q -DskipTests package
 JAR=$(ls target/product-api-*.jar | grep -v original | head -1)
 
+stop() { # pid: SIGTERM, then SIGKILL after 15 s
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 150); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
 cleanup() {
-  [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
-  [ -n "${REDIS_PID:-}" ] && kill "$REDIS_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
+  [ -n "${API_PID:-}" ] && stop "$API_PID"
+  [ -n "${REDIS_PID:-}" ] && stop "$REDIS_PID"
+  return 0
 }
 trap cleanup EXIT
+
+for port in "$API_PORT" "$REDIS_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    log "port $port is already in use; stop what listens there or set BENCH_API_PORT / BENCH_REDIS_PORT"; exit 1
+  fi
+done
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --logfile "$OUT/redis.log" &
 REDIS_PID=$!
@@ -118,16 +129,24 @@ record() { # scenario connections repeat RESULT-line hit-ratio
   log "$1 c=$2 #$3: $(echo "$4" | sed 's/RESULT //') hit_ratio=$5 rss=$(rss_mb)MB"
 }
 
-# (c) hit ratio over time: each second's hits over that second's lookups, from the metrics.
+# (c) hit ratio over time: each second's hits over that second's lookups, both read from
+# one scrape so that they describe the same instant.
+scrape() {
+  curl -s "$BASE/actuator/prometheus" | awk 'index($0, "product_cache_requests_total{") == 1 {
+      t += $2; if (index($0, "result=\"hit\"")) h += $2 } END { printf "%d %d", h, t }'
+}
 sample_hit_ratio() {
   set +e
-  local prev_h prev_t h t
-  prev_h=$(metric hit); prev_t=$(lookups)
-  for (( s = 1; s <= DURATION; s++ )); do
+  local start h0 t0 h t elapsed
+  start=$(date +%s%N)
+  read -r h0 t0 < <(scrape)
+  while :; do
     sleep 1
-    h=$(metric hit); t=$(lookups)
-    python3 -c "print(f'$s {($h - $prev_h) / max(1, $t - $prev_t):.3f}')"
-    prev_h=$h; prev_t=$t
+    read -r h t < <(scrape)
+    elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+    [ "$elapsed" -gt $(( DURATION * 1000 )) ] && break
+    python3 -c "print(f'{$elapsed / 1000:.1f} {($h - $h0) / max(1, $t - $t0):.3f}')"
+    h0=$h; t0=$t
   done
 }
 
@@ -169,9 +188,9 @@ for connections in $CONNECTIONS; do
 done
 
 log "writing $RESULTS/$LABEL.md"
+cp "$OUT/zipf-hit-ratio.dat" "$RESULTS/$LABEL-zipf.dat"
 python3 bench/report.py "$RAW" "$OUT/zipf-hit-ratio.dat" "$RESULTS/$LABEL" \
   --products "$PRODUCTS" --duration "$DURATION" --repeats "$REPEATS" --startup-ms "$STARTUP_MS" \
   --jvm "$JVM_OPTS $EXTRA_SETTINGS" --java "$(java -version 2>&1 | head -1)"
-gnuplot -e "data='$RESULTS/$LABEL.dat'; zipf='$OUT/zipf-hit-ratio.dat'; out='$RESULTS/$LABEL.png'" bench/plot.gp
-cp "$OUT/zipf-hit-ratio.dat" "$RESULTS/$LABEL-zipf.dat"
+gnuplot -e "data='$RESULTS/$LABEL.dat'; zipf='$RESULTS/$LABEL-zipf.dat'; out='$RESULTS/$LABEL.png'" bench/plot.gp
 log "done: $RESULTS/$LABEL.md, $RESULTS/$LABEL.png"
