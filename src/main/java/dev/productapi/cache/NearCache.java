@@ -73,7 +73,7 @@ final class NearCache implements AutoCloseable {
 	byte[] readThrough(UUID id, String key) {
 		Object placeholder = new Object();
 		this.entries.put(id, placeholder);
-		byte[] value = this.connection.sync().get(key);
+		byte[] value = CacheConnection.await(this.connection.async().get(key));
 		if (value != null && value.length > 0 && value[0] == '{') {
 			this.entries.asMap().replace(id, placeholder, value);
 		}

