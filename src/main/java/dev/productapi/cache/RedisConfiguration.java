@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.resource.Delay;
@@ -36,10 +37,16 @@ class RedisConfiguration {
 
 	private static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(200);
 
+	/**
+	 * Also turns off maintenance notifications (on by default since Lettuce 7): during a
+	 * managed Redis's failover or migration they relax the command timeout by 10 s, and a
+	 * request must never wait that long on a cache.
+	 */
 	@Bean
 	LettuceClientOptionsBuilderCustomizer failFastWhileDisconnected() {
 		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.autoReconnect(true);
+			.autoReconnect(true)
+			.maintNotificationsConfig(MaintNotificationsConfig.disabled());
 	}
 
 	/**

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatRuntimeException;
 
 /**
- * The shared connection against a real Redis that is frozen (SIGSTOP) while it is being
- * opened: the TCP connect succeeds, and the handshake waits for a reply that never comes.
+ * The shared connection against a real Redis that is frozen (SIGSTOP): the TCP connect
+ * succeeds, and commands, the handshake's among them, wait for replies that never come.
  */
 class CacheConnectionTest {
 
@@ -79,6 +79,20 @@ class CacheConnectionTest {
 		assertThat(failures).hasSize(callers);
 		// One open pays the timeout; in turn, eight would take 2.4 s.
 		assertThat(elapsed).isLessThan(TIMEOUT.multipliedBy(callers / 2));
+	}
+
+	@Test
+	void aCommandToARedisThatFreezesAfterTheOpenFailsAfterTheTimeoutThoughTheWaitHasNone() {
+		this.redis.thaw();
+		assertThat(CacheConnection.await(this.connection.commands().ping())).isEqualTo("PONG");
+		this.redis.freeze();
+
+		long start = System.nanoTime();
+		assertThatRuntimeException().isThrownBy(() -> CacheConnection.await(this.connection.commands().get("product:x")));
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+		// Lettuce expires the command; this client's timer ticks every 100 ms.
+		assertThat(elapsed).isBetween(TIMEOUT.minusMillis(10), TIMEOUT.plusMillis(700));
 	}
 
 	@Test
