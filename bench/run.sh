@@ -100,7 +100,7 @@ median_startup() { # label java-arguments...: launches and stops the API STARTUP
     times+=("$STARTUP_MS")
     stop "$API_PID"; API_PID=
   done
-  log "$label: first request served after ${times[*]} ms" >&2
+  log "$label: first request served after ${times[*]} ms"
   printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (STARTUP_REPEATS + 1) / 2 ))p"
 }
 

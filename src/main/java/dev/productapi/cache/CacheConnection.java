@@ -25,7 +25,8 @@ import io.lettuce.core.codec.StringCodec;
  */
 final class CacheConnection implements AutoCloseable {
 
-	private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+	/** String keys, byte values: JSON goes to and from Redis as bytes, never decoded. */
+	static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
 	private final RedisClient client;
 
@@ -37,7 +38,8 @@ final class CacheConnection implements AutoCloseable {
 
 	private volatile int failedOpens;
 
-	private volatile boolean closed;
+	/** Guarded by {@link #opening}. */
+	private boolean closed;
 
 	CacheConnection(RedisClient client, RedisURI uri) {
 		this.client = client;

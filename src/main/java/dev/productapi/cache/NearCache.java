@@ -15,9 +15,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushMessage;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +93,7 @@ final class NearCache implements AutoCloseable {
 		try {
 			if (this.connection == null) {
 				StatefulRedisConnection<String, byte[]> created = this.client
-					.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), this.uri);
+					.connect(CacheConnection.CODEC, this.uri);
 				created.addListener(this::onPush);
 				created.addListener(new RedisConnectionStateListener() {
 					@Override
