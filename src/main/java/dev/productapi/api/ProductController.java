@@ -24,9 +24,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.productapi.cache.CachedRead;
 import dev.productapi.product.Product;
 import dev.productapi.product.ProductService;
-import dev.productapi.product.ProductService.ProductJson;
 
 @RestController
 @RequestMapping(path = "/products", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -53,10 +53,10 @@ class ProductController {
 	@ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Product.class)),
 			headers = @Header(name = CACHE_HEADER, description = "HIT, MISS or BYPASS (Redis unavailable)"))
 	ResponseEntity<byte[]> get(@PathVariable UUID id) {
-		ProductJson product = this.products.read(id);
+		CachedRead product = this.products.read(id);
 		return ResponseEntity.ok()
 			.contentType(MediaType.APPLICATION_JSON)
-			.header(CACHE_HEADER, product.cacheStatus().name())
+			.header(CACHE_HEADER, product.status().name())
 			.body(product.json());
 	}
 

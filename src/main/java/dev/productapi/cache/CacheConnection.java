@@ -38,8 +38,7 @@ final class CacheConnection implements AutoCloseable {
 
 	private volatile int failedOpens;
 
-	/** Guarded by {@link #opening}. */
-	private boolean closed;
+	private volatile boolean closed;
 
 	CacheConnection(RedisClient client, RedisURI uri) {
 		this.client = client;
@@ -66,18 +65,31 @@ final class CacheConnection implements AutoCloseable {
 			if (this.failedOpens != failedBefore) {
 				throw new RedisConnectionException("Redis could not be reached just now");
 			}
+			StatefulRedisConnection<String, byte[]> opened;
 			try {
-				this.connection = this.client.connect(CODEC, this.uri);
-				return this.connection;
+				opened = this.client.connect(CODEC, this.uri);
 			}
 			catch (RuntimeException ex) {
 				this.failedOpens++;
 				throw ex;
 			}
+			this.connection = opened;
+			// Published before this check, so a close() that ran meanwhile either saw the
+			// connection and closed it, or is seen here.
+			if (this.closed) {
+				opened.close();
+				throw new RedisException("The cache connection is closed");
+			}
+			return opened;
 		}
 		finally {
 			this.opening.unlock();
 		}
+	}
+
+	/** How many opens have failed; each paid the connect timeout. */
+	int failedOpens() {
+		return this.failedOpens;
 	}
 
 	/**
@@ -98,17 +110,16 @@ final class CacheConnection implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Closes the connection without waiting for an open in progress: at shutdown, Lettuce's
+	 * event loop may stop under that open and leave it waiting for good.
+	 */
 	@Override
 	public void close() {
-		this.opening.lock();
-		try {
-			this.closed = true;
-			if (this.connection != null) {
-				this.connection.close();
-			}
-		}
-		finally {
-			this.opening.unlock();
+		this.closed = true;
+		StatefulRedisConnection<String, byte[]> open = this.connection;
+		if (open != null) {
+			open.close();
 		}
 	}
 

@@ -1,18 +1,22 @@
 package dev.productapi.cache;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 import dev.productapi.cache.InvalidationOutbox.Entry;
@@ -28,7 +32,7 @@ import dev.productapi.cache.InvalidationOutbox.Entry;
  * instances, or a crashed one, left behind, so every instance bypasses their keys too.
  */
 @Component
-public class CacheInvalidator {
+public class CacheInvalidator implements SchedulingConfigurer {
 
 	private static final Logger logger = LoggerFactory.getLogger(CacheInvalidator.class);
 
@@ -36,14 +40,23 @@ public class CacheInvalidator {
 
 	private final InvalidationOutbox outbox;
 
-	private final ProductCache cache;
+	/** Deletes a product's key; true if Redis confirmed it. */
+	private final Predicate<UUID> delete;
+
+	private final Duration pollInterval;
 
 	/** Product id to the newest outbox entry not yet confirmed by Redis. */
 	private final ConcurrentMap<UUID, Long> pending = new ConcurrentHashMap<>();
 
-	CacheInvalidator(InvalidationOutbox outbox, ProductCache cache, MeterRegistry meters) {
+	@Autowired
+	CacheInvalidator(InvalidationOutbox outbox, RedisEntries redis, CacheProperties properties, MeterRegistry meters) {
+		this(outbox, redis::delete, properties.outboxPollInterval(), meters);
+	}
+
+	CacheInvalidator(InvalidationOutbox outbox, Predicate<UUID> delete, Duration pollInterval, MeterRegistry meters) {
 		this.outbox = outbox;
-		this.cache = cache;
+		this.delete = delete;
+		this.pollInterval = pollInterval;
 		Gauge.builder("product.cache.invalidations.pending", outbox, InvalidationOutbox::size)
 			.description("Cache invalidations committed to the database but not yet confirmed by Redis")
 			.register(meters);
@@ -56,7 +69,7 @@ public class CacheInvalidator {
 
 	/** Deletes the product's cache entry; call after the write committed. */
 	public void invalidate(UUID productId, long entryId) {
-		if (this.cache.evict(productId)) {
+		if (this.delete.test(productId)) {
 			this.outbox.remove(entryId);
 		}
 		else {
@@ -65,12 +78,16 @@ public class CacheInvalidator {
 	}
 
 	/** Whether Redis may still hold a value older than a committed write of this product. */
-	public boolean isPending(UUID productId) {
+	boolean isPending(UUID productId) {
 		return !this.pending.isEmpty() && this.pending.containsKey(productId);
 	}
 
-	@Scheduled(fixedDelayString = "${product-api.cache.outbox-poll-interval:500ms}")
-	public void deliverPending() {
+	@Override
+	public void configureTasks(ScheduledTaskRegistrar tasks) {
+		tasks.addFixedDelayTask(this::deliverPending, this.pollInterval);
+	}
+
+	void deliverPending() {
 		// Taken before reading the outbox: an entry marked pending after this point may belong
 		// to a write that committed after the read, so this round must not clear it.
 		Map<UUID, Long> pendingBefore = Map.copyOf(this.pending);
@@ -89,7 +106,7 @@ public class CacheInvalidator {
 			});
 		}
 		for (Map.Entry<UUID, Long> entry : newest.entrySet()) {
-			if (!this.cache.evict(entry.getKey())) {
+			if (!this.delete.test(entry.getKey())) {
 				logger.debug("Redis still unavailable; {} cache invalidations pending", this.pending.size());
 				return;
 			}

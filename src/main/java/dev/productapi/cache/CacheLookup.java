@@ -1,27 +1,15 @@
 package dev.productapi.cache;
 
 /**
- * What Redis holds for a product: its JSON, a cached "not found", another reader's lease (a
- * fill in progress), nothing, or no answer at all.
+ * What one look at a product's key found: the product's JSON, a cached "no such product",
+ * another reader's lease (a fill in progress), nothing, or no answer, because Redis was skipped
+ * while the circuit breaker is open or because the call failed.
  */
-public record CacheLookup(State state, byte[] json) {
+record CacheLookup(State state, byte[] json) {
 
-	public enum State {
+	enum State {
 
-		/** The product's JSON. */
-		FOUND,
-
-		/** A cached "no such product". */
-		ABSENT,
-
-		/** Another reader holds the lease and is filling the key. */
-		FILLING,
-
-		/** Nothing cached. */
-		MISS,
-
-		/** Redis was skipped or failed. */
-		BYPASS
+		FOUND, ABSENT, FILLING, EMPTY, SKIPPED, FAILED
 
 	}
 
@@ -29,11 +17,18 @@ public record CacheLookup(State state, byte[] json) {
 
 	static final CacheLookup FILLING = new CacheLookup(State.FILLING, null);
 
-	static final CacheLookup MISS = new CacheLookup(State.MISS, null);
+	static final CacheLookup EMPTY = new CacheLookup(State.EMPTY, null);
 
-	static final CacheLookup BYPASS = new CacheLookup(State.BYPASS, null);
+	static final CacheLookup SKIPPED = new CacheLookup(State.SKIPPED, null);
 
-	public boolean isHit() {
+	static final CacheLookup FAILED = new CacheLookup(State.FAILED, null);
+
+	static CacheLookup found(byte[] json) {
+		return new CacheLookup(State.FOUND, json);
+	}
+
+	/** Whether the key held an answer: the product, or that there is none. */
+	boolean isHit() {
 		return this.state == State.FOUND || this.state == State.ABSENT;
 	}
 

@@ -1,9 +1,13 @@
 package dev.productapi.cache;
 
-/** What the cache did for one read; sent to clients as the {@code X-Cache} header. */
+/**
+ * How the cache served one read; sent to clients as the {@code X-Cache} header, and counted in
+ * {@code product_cache_requests_total} under the same names (plus {@code error}, a bypass
+ * caused by a failed Redis call rather than a skipped one).
+ */
 public enum CacheStatus {
 
-	/** Served from Redis. */
+	/** Served from Redis, or from the near cache in front of it. */
 	HIT,
 
 	/** Not in Redis: read from the database and stored. */

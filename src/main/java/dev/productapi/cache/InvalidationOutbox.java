@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
  * Redis outage or a crash until someone has deleted the key.
  */
 @Repository
-public class InvalidationOutbox {
+class InvalidationOutbox {
 
 	private final JdbcClient jdbc;
 
@@ -21,7 +21,7 @@ public class InvalidationOutbox {
 	}
 
 	/** Records an invalidation; call inside the write's transaction. Returns the entry's id. */
-	public long record(UUID productId) {
+	long record(UUID productId) {
 		return this.jdbc.sql("INSERT INTO cache_invalidations (product_id) VALUES (?) RETURNING id")
 			.param(productId)
 			.query(Long.class)
@@ -46,7 +46,7 @@ public class InvalidationOutbox {
 			.update();
 	}
 
-	public long size() {
+	long size() {
 		return this.jdbc.sql("SELECT COUNT(*) FROM cache_invalidations").query(Long.class).single();
 	}
 

@@ -11,7 +11,7 @@ import java.util.UUID;
  * write deletes the key after committing, and with it any token, so a reader that read the
  * database before that commit can no longer store what it read.
  */
-public record Lease(byte[] token) {
+record Lease(byte[] token) {
 
 	static final byte MARKER = '~';
 

@@ -3,6 +3,7 @@ package dev.productapi.cache;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +25,14 @@ final class RedisCircuitBreaker {
 
 	private final long retryIntervalNanos;
 
-	/** {@link #CLOSED}, or the {@link System#nanoTime()} at which the next probe may go. */
+	private final Ticker ticker;
+
+	/** {@link #CLOSED}, or the {@link Ticker#read() time} at which the next probe may go. */
 	private final AtomicLong nextProbeAt = new AtomicLong(CLOSED);
 
-	RedisCircuitBreaker(Duration retryInterval) {
+	RedisCircuitBreaker(Duration retryInterval, Ticker ticker) {
 		this.retryIntervalNanos = retryInterval.toNanos();
+		this.ticker = ticker;
 	}
 
 	boolean allowsRequest() {
@@ -36,7 +40,7 @@ final class RedisCircuitBreaker {
 		if (probeAt == CLOSED) {
 			return true;
 		}
-		long now = System.nanoTime();
+		long now = this.ticker.read();
 		// Only the caller that wins this race probes; everyone else keeps bypassing.
 		return now - probeAt >= 0 && this.nextProbeAt.compareAndSet(probeAt, now + this.retryIntervalNanos);
 	}
@@ -48,7 +52,7 @@ final class RedisCircuitBreaker {
 	}
 
 	void recordFailure(RuntimeException failure) {
-		long previous = this.nextProbeAt.getAndSet(System.nanoTime() + this.retryIntervalNanos);
+		long previous = this.nextProbeAt.getAndSet(this.ticker.read() + this.retryIntervalNanos);
 		if (previous == CLOSED) {
 			logger.warn("Redis is unavailable ({}); serving from the database and retrying every {} ms",
 					NestedExceptionUtils.getMostSpecificCause(failure).getMessage(),

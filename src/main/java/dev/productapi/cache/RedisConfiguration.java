@@ -3,6 +3,7 @@ package dev.productapi.cache;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
@@ -34,8 +35,6 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 @Configuration(proxyBeanMethods = false)
 class RedisConfiguration {
-
-	private static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(200);
 
 	/**
 	 * Also turns off maintenance notifications (on by default since Lettuce 7): during a
@@ -91,7 +90,7 @@ class RedisConfiguration {
 			.withHost(redis.getHost())
 			.withPort(redis.getPort())
 			.withSsl(redis.getSsl().isEnabled())
-			.withTimeout((redis.getTimeout() != null) ? redis.getTimeout() : DEFAULT_COMMAND_TIMEOUT);
+			.withTimeout(redis.getTimeout());
 		if (redis.getPassword() != null) {
 			uri.withAuthentication((redis.getUsername() != null) ? redis.getUsername() : "default", redis.getPassword());
 		}
@@ -103,11 +102,18 @@ class RedisConfiguration {
 		return new CacheConnection((RedisClient) connectionFactory.getRequiredNativeClient(), redisUri);
 	}
 
+	@Bean
+	@ConditionalOnBooleanProperty("product-api.cache.near.enabled")
+	NearCache nearCache(CacheProperties cache) {
+		return new NearCache(cache.near().maxEntries(), cache.ttl(), Ticker.systemTicker());
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnBooleanProperty("product-api.cache.near.enabled")
-	NearCache nearCache(LettuceConnectionFactory connectionFactory, RedisURI redisUri, CacheProperties cache) {
-		return new NearCache((RedisClient) connectionFactory.getRequiredNativeClient(), redisUri,
-				cache.near().maxEntries(), cache.ttl());
+	NearCacheTracking nearCacheTracking(LettuceConnectionFactory connectionFactory, RedisURI redisUri, NearCache near,
+			CacheProperties cache) {
+		return new NearCacheTracking((RedisClient) connectionFactory.getRequiredNativeClient(), redisUri, near,
+				cache.retryInterval());
 	}
 
 }

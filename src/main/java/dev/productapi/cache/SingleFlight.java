@@ -10,15 +10,15 @@ import java.util.function.Supplier;
  * At most one load per key at a time in this JVM: concurrent callers for the same key wait for
  * the first caller's result instead of each loading it.
  */
-public final class SingleFlight<K, V> {
+final class SingleFlight<K, V> {
 
 	private final ConcurrentMap<K, CompletableFuture<V>> inFlight = new ConcurrentHashMap<>();
 
 	/** The loaded value, and whether this caller loaded it or joined another's load. */
-	public record Flight<V>(V value, boolean joined) {
+	record Flight<V>(V value, boolean joined) {
 	}
 
-	public Flight<V> run(K key, Supplier<V> loader) {
+	Flight<V> run(K key, Supplier<V> loader) {
 		CompletableFuture<V> mine = new CompletableFuture<>();
 		CompletableFuture<V> running = this.inFlight.putIfAbsent(key, mine);
 		if (running != null) {

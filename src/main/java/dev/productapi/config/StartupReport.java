@@ -44,7 +44,7 @@ class StartupReport {
 				? new DatabaseUrl(hikari.getJdbcUrl(), hikari.getUsername(), null).describe() : "(custom data source)";
 		String redisAddress = this.redis.getHost() + ":" + this.redis.getPort();
 		logger.info("Database: {}; Redis: {} (command timeout {} ms); cache TTL {} s", database, redisAddress,
-				this.redis.getTimeout() == null ? "default" : this.redis.getTimeout().toMillis(),
+				this.redis.getTimeout().toMillis(),
 				this.cache.ttl().toSeconds());
 		if (!this.productCache.ping()) {
 			logger.warn("""

@@ -1,88 +1,127 @@
 package dev.productapi.cache;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import dev.productapi.support.Api;
-import dev.productapi.support.Await;
-import dev.productapi.support.RedisMonitor;
-import dev.productapi.support.RunningApp;
-import dev.productapi.support.TestDatabases;
-import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * The optional near cache, on two instances sharing Redis and a database: reads are served
- * from memory, and a write on one instance evicts the other's copy through Redis's
- * client-side-caching invalidations.
- */
+/** The near cache's bookkeeping, fed by hand with what Redis would send. */
 class NearCacheTest {
 
-	private static TestRedis redis;
+	private static final Duration TTL = Duration.ofMinutes(10);
 
-	private static RunningApp a;
+	private final AtomicLong nanos = new AtomicLong();
 
-	private static RunningApp b;
+	private final NearCache near = new NearCache(100, TTL, this.nanos::get);
 
-	@BeforeAll
-	static void start() {
-		redis = TestRedis.started();
-		String database = TestDatabases.sqlite();
-		a = RunningApp.start(redis, database, "CACHE_NEAR_ENABLED", "true");
-		b = RunningApp.start(redis, database, "CACHE_NEAR_ENABLED", "true");
-	}
+	private final UUID id = UUID.randomUUID();
 
-	@AfterAll
-	static void stop() {
-		a.close();
-		b.close();
-		redis.close();
+	private final byte[] json = "{\"name\":\"Lamp\"}".getBytes(StandardCharsets.UTF_8);
+
+	@BeforeEach
+	void tracking() {
+		this.near.enable();
 	}
 
 	@Test
-	void repeatedReadsAreServedFromMemoryUntilAnotherInstanceWrites() {
-		String id = a.api().create("Near", "1.00", 1);
-		String path = "/products/" + id;
-		awaitNearHit(path, "instance A serves from its near cache");
+	void keepsWhatARedisReadReturned() {
+		readFromRedis(this.id, this.json);
 
-		try (RedisMonitor monitor = RedisMonitor.start(redis)) {
-			assertThat(a.api().get(path).cache()).isEqualTo("HIT");
-			assertThat(monitor.commandsOn("product:" + id)).as("Redis commands for a near hit").isEmpty();
-		}
-
-		assertThat(b.api().put(path, "{\"price\": 2.00}").status()).isEqualTo(200);
-
-		Await.until("instance A sees instance B's write", Duration.ofSeconds(2),
-				() -> a.api().get(path).body().contains("\"price\":2.00"));
+		assertThat(this.near.getIfPresent(this.id)).isEqualTo(this.json);
 	}
 
 	@Test
-	void aLostConnectionEmptiesTheNearCache() {
-		String id = a.api().create("Near 2", "1.00", 1);
-		String path = "/products/" + id;
-		awaitNearHit(path, "instance A serves from its near cache");
+	void anInvalidationThatArrivesDuringTheReadWins() {
+		Object placeholder = this.near.reserve(this.id);
+		this.near.invalidateKeys(List.of(key(this.id)));
+		this.near.complete(this.id, placeholder, this.json);
 
-		redis.stop();
-		// B's invalidation cannot reach Redis; A must not keep serving its copy.
-		assertThat(b.api().put(path, "{\"price\": 3.00}").status()).isEqualTo(200);
-		Api api = a.api();
-		Await.until("instance A drops its copy", Duration.ofSeconds(2), () -> api.get(path).body().contains("\"price\":3.00"));
-		redis.start();
-
-		awaitNearHit(path, "instance A tracks again and serves from memory");
-		assertThat(api.get(path).body()).contains("\"price\":3.00");
+		assertThat(this.near.getIfPresent(this.id)).isNull();
 	}
 
-	private static void awaitNearHit(String path, String description) {
-		Await.until(description, Duration.ofSeconds(15), () -> {
-			double before = a.counter("product.cache.near.hits");
-			a.api().get(path);
-			return a.counter("product.cache.near.hits") > before;
-		});
+	@Test
+	void invalidationsNameKeysAsBuffersOrStrings() {
+		UUID other = UUID.randomUUID();
+		readFromRedis(this.id, this.json);
+		readFromRedis(other, this.json);
+
+		this.near.invalidateKeys(List.of(ByteBuffer.wrap(key(this.id).getBytes(StandardCharsets.UTF_8))));
+		assertThat(this.near.getIfPresent(this.id)).isNull();
+		assertThat(this.near.getIfPresent(other)).isEqualTo(this.json);
+
+		this.near.invalidateKeys(List.of(key(other)));
+		assertThat(this.near.getIfPresent(other)).isNull();
+	}
+
+	@Test
+	void keysThatAreNotProductsAreIgnored() {
+		readFromRedis(this.id, this.json);
+
+		this.near.invalidateKeys(List.of("session:" + this.id, "product:not-a-uuid", ""));
+
+		assertThat(this.near.getIfPresent(this.id)).isEqualTo(this.json);
+	}
+
+	@Test
+	void aNullKeyListMeansEverything() {
+		readFromRedis(this.id, this.json);
+
+		this.near.invalidateKeys(null);
+
+		assertThat(this.near.getIfPresent(this.id)).isNull();
+	}
+
+	@Test
+	void leasesAndAbsentMarkersAreNotKept() {
+		readFromRedis(this.id, "~lease:1234".getBytes(StandardCharsets.US_ASCII));
+		assertThat(this.near.getIfPresent(this.id)).isNull();
+
+		readFromRedis(this.id, "~absent".getBytes(StandardCharsets.US_ASCII));
+		assertThat(this.near.getIfPresent(this.id)).isNull();
+
+		readFromRedis(this.id, null);
+		assertThat(this.near.getIfPresent(this.id)).isNull();
+	}
+
+	@Test
+	void losingTrackingForgetsEverythingAndServesNothingUntilItIsBack() {
+		readFromRedis(this.id, this.json);
+
+		this.near.disable("connection lost");
+		assertThat(this.near.getIfPresent(this.id)).isNull();
+		readFromRedis(this.id, this.json);
+		assertThat(this.near.getIfPresent(this.id)).as("while tracking is off").isNull();
+
+		this.near.enable();
+		assertThat(this.near.getIfPresent(this.id)).as("what was read while tracking was off").isNull();
+		readFromRedis(this.id, this.json);
+		assertThat(this.near.getIfPresent(this.id)).isEqualTo(this.json);
+	}
+
+	@Test
+	void entriesExpireWithTheCacheTtl() {
+		readFromRedis(this.id, this.json);
+
+		this.nanos.addAndGet(TTL.minusNanos(1).toNanos());
+		assertThat(this.near.getIfPresent(this.id)).isEqualTo(this.json);
+		this.nanos.addAndGet(1);
+		assertThat(this.near.getIfPresent(this.id)).isNull();
+	}
+
+	private void readFromRedis(UUID product, byte[] value) {
+		this.near.complete(product, this.near.reserve(product), (value != null) ? Arrays.copyOf(value, value.length) : null);
+	}
+
+	private static String key(UUID product) {
+		return "product:" + product;
 	}
 
 }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.productapi.cache.InvalidationOutbox;
 import dev.productapi.support.Api;
 import dev.productapi.support.ApiUnderTest;
 import dev.productapi.support.Await;
@@ -77,7 +76,7 @@ class RandomizedRaceTest {
 		assertThat(failures.get()).isZero();
 		assertThat(reads.get()).isGreaterThan(100);
 		assertThat(writes.get()).isGreaterThan(20);
-		Await.until("the outbox drains", Duration.ofSeconds(10), () -> app.app().bean(InvalidationOutbox.class).size() == 0);
+		Await.until("the outbox drains", Duration.ofSeconds(10), () -> app.app().pendingInvalidations() == 0);
 		assertThat(Consistency.staleEntries(app.redis(), app.app(), ids)).isEmpty();
 		System.out.printf("Randomized race: %d reads, %d writes, %.0f stale sets prevented%n", reads.get(), writes.get(),
 				app.app().counter("product.cache.stale.sets.prevented"));

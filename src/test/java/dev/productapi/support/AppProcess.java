@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import dev.productapi.ProductApiApplication;
 
@@ -59,7 +60,10 @@ public final class AppProcess implements AutoCloseable {
 	public void close() {
 		this.process.destroy();
 		try {
-			this.process.waitFor();
+			if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor();
+				throw new AssertionError("The instance did not stop within 30 s of SIGTERM; see " + this.log);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

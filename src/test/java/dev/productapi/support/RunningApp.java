@@ -64,6 +64,15 @@ public final class RunningApp implements AutoCloseable {
 		return bean(MeterRegistry.class).counter(name).count();
 	}
 
+	public double gauge(String name) {
+		return bean(MeterRegistry.class).get(name).gauge().value();
+	}
+
+	/** The number of committed writes whose cache invalidation Redis has not confirmed yet. */
+	public long pendingInvalidations() {
+		return (long) gauge("product.cache.invalidations.pending");
+	}
+
 	public Api api() {
 		return this.api;
 	}

@@ -1,0 +1,181 @@
+package dev.productapi.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.Base16;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.stereotype.Component;
+
+import static dev.productapi.cache.CacheConnection.await;
+
+/**
+ * The Redis commands on product keys: look up, take a lease, fill, delete.
+ * <p>
+ * Besides the JSON, a key may briefly hold a {@link Lease} token (a fill in progress) or, for
+ * a short TTL, a marker meaning "no such product". Both start with {@code ~}, which JSON
+ * never does, so telling them apart costs one byte comparison.
+ * <p>
+ * Redis is an optimisation, never a dependency: every method absorbs Redis failures and
+ * reports them to the circuit breaker, so callers see a result, never an exception.
+ */
+@Component
+class RedisEntries {
+
+	private static final byte[] ABSENT_MARKER = "~absent".getBytes(StandardCharsets.US_ASCII);
+
+	/** Replaces the lease with the value only if the caller's lease is still there. */
+	private static final String FILL_IF_LEASED = """
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+			  return 1
+			end
+			return 0""";
+
+	private final CacheConnection redis;
+
+	private final String fillIfLeasedDigest;
+
+	private final CacheProperties properties;
+
+	private final RedisCircuitBreaker breaker;
+
+	private final NearCacheTracking tracking;
+
+	private final NearCache near;
+
+	private final Counter staleSetsPrevented;
+
+	RedisEntries(CacheConnection redis, CacheProperties properties, Optional<NearCacheTracking> tracking,
+			Optional<NearCache> near, MeterRegistry meters) {
+		this.redis = redis;
+		this.fillIfLeasedDigest = Base16.digest(FILL_IF_LEASED.getBytes(StandardCharsets.UTF_8));
+		this.properties = properties;
+		this.breaker = new RedisCircuitBreaker(properties.retryInterval(), Ticker.systemTicker());
+		this.tracking = tracking.orElse(null);
+		this.near = near.orElse(null);
+		this.staleSetsPrevented = Counter.builder("product.cache.stale.sets.prevented")
+			.description("Fills refused because a write invalidated the key while the value was being loaded")
+			.register(meters);
+	}
+
+	/** What the product's key holds; {@code SKIPPED} without asking while Redis is failing. */
+	CacheLookup lookup(UUID id) {
+		if (!this.breaker.allowsRequest()) {
+			return CacheLookup.SKIPPED;
+		}
+		return call(() -> interpret(get(id)), CacheLookup.FAILED);
+	}
+
+	/** Through the near cache's tracking connection when there is one, so Redis tracks the key for it. */
+	private byte[] get(UUID id) {
+		return (this.near != null && this.near.isEnabled()) ? this.tracking.readThrough(id)
+				: await(this.redis.commands().get(CacheKey.of(id)));
+	}
+
+	/**
+	 * Tries to take the lease to fill an empty key. Returns {@code null} when the key is not
+	 * empty (another reader's lease, or a value already there) or Redis is unavailable.
+	 */
+	Lease tryLease(UUID id) {
+		Lease lease = Lease.create();
+		if (!this.properties.staleSetProtection()) {
+			return lease;
+		}
+		SetArgs ifAbsent = SetArgs.Builder.nx().ex(this.properties.leaseTtl());
+		String taken = call(() -> await(this.redis.commands().set(CacheKey.of(id), lease.token(), ifAbsent)), null);
+		return "OK".equals(taken) ? lease : null;
+	}
+
+	/**
+	 * Stores what the lease holder read from the database: the JSON, or {@code null} for "no
+	 * such product". Returns whether it was stored; {@code false} means a write invalidated
+	 * the key since the lease was taken, so the value may be stale and must not be shared.
+	 */
+	boolean fill(UUID id, Lease lease, byte[] json) {
+		String key = CacheKey.of(id);
+		byte[] value = (json != null) ? json : ABSENT_MARKER;
+		Duration ttl = (json != null) ? jittered(this.properties.ttl()) : this.properties.negativeTtl();
+		if (!this.properties.staleSetProtection()) {
+			return call(() -> "OK".equals(await(this.redis.commands().set(key, value, SetArgs.Builder.ex(ttl)))), false);
+		}
+		byte[] seconds = String.valueOf(ttl.toSeconds()).getBytes(StandardCharsets.US_ASCII);
+		Long stored = call(() -> fillIfLeased(key, lease.token(), value, seconds), null);
+		if (Long.valueOf(0).equals(stored)) {
+			this.staleSetsPrevented.increment();
+		}
+		return Long.valueOf(1).equals(stored);
+	}
+
+	/** Deletes the key, whatever it holds. Returns whether Redis confirmed it. */
+	boolean delete(UUID id) {
+		if (this.near != null) {
+			this.near.invalidate(id);
+		}
+		return this.breaker.allowsRequest()
+				&& call(() -> await(this.redis.commands().del(CacheKey.of(id))) != null, false);
+	}
+
+	/** Whether Redis answered a PING; used for start-up reporting. */
+	boolean ping() {
+		return call(() -> "PONG".equals(await(this.redis.commands().ping())), false);
+	}
+
+	boolean isAvailable() {
+		return !this.breaker.isOpen();
+	}
+
+	/** Runs the script by its digest, loading it first if this Redis has not seen it yet. */
+	private Long fillIfLeased(String key, byte[]... args) {
+		RedisAsyncCommands<String, byte[]> commands = this.redis.commands();
+		String[] keys = { key };
+		try {
+			return await(commands.evalsha(this.fillIfLeasedDigest, ScriptOutputType.INTEGER, keys, args));
+		}
+		catch (RedisNoScriptException ex) {
+			return await(commands.eval(FILL_IF_LEASED, ScriptOutputType.INTEGER, keys, args));
+		}
+	}
+
+	private static CacheLookup interpret(byte[] value) {
+		if (value == null) {
+			return CacheLookup.EMPTY;
+		}
+		if (value.length == 0 || value[0] != Lease.MARKER) {
+			return CacheLookup.found(value);
+		}
+		return Arrays.equals(value, ABSENT_MARKER) ? CacheLookup.ABSENT : CacheLookup.FILLING;
+	}
+
+	private Duration jittered(Duration ttl) {
+		long maxJitter = ttl.toMillis() * this.properties.ttlJitterPercent() / 100;
+		long jitter = (maxJitter > 0) ? ThreadLocalRandom.current().nextLong(maxJitter + 1) : 0;
+		// Whole seconds for EX, never below one; shortened, never lengthened, so the TTL stays a bound.
+		return Duration.ofSeconds(Math.max(1, (ttl.toMillis() - jitter) / 1000));
+	}
+
+	private <T> T call(Supplier<T> command, T fallback) {
+		try {
+			T result = command.get();
+			this.breaker.recordSuccess();
+			return result;
+		}
+		catch (RuntimeException ex) {
+			this.breaker.recordFailure(ex);
+			return fallback;
+		}
+	}
+
+}
