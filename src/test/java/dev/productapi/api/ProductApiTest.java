@@ -16,7 +16,7 @@ import dev.productapi.support.ApiUnderTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The HTTP contract of SPEC.md, status code by status code, against a running API. */
+/** The HTTP contract, status code by status code, against a running API. */
 class ProductApiTest {
 
 	@RegisterExtension

@@ -2,17 +2,13 @@ package dev.productapi.consistency;
 
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
+import dev.productapi.support.ApiUnderTest;
 import dev.productapi.support.MissPathGate;
-import dev.productapi.support.RunningApp;
-import dev.productapi.support.TestDatabases;
-import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,47 +20,45 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StaleSetRaceTest {
 
-	private static TestRedis redis;
+	@RegisterExtension
+	static final ApiUnderTest withLeases = ApiUnderTest.withSettings().withSources(MissPathGate.class);
 
-	@BeforeAll
-	static void startRedis() {
-		redis = TestRedis.started();
+	@RegisterExtension
+	static final ApiUnderTest withoutLeases = ApiUnderTest
+		.withSettings("product-api.cache.stale-set-protection", "false")
+		.withSources(MissPathGate.class);
+
+	@Test
+	void withLeasesASlowMissCannotCacheARowOlderThanAConcurrentWrite() throws Exception {
+		Api api = withLeases.api();
+		String id = raceASlowMissAgainstAWrite(api);
+
+		assertThat(withLeases.redis().commands().get("product:" + id)).as("what Redis holds after the race").isNull();
+		assertThat(withLeases.app().counter("product.cache.stale.sets.prevented")).isEqualTo(1);
+		assertThat(api.get("/products/" + id).body()).contains("\"price\":20.00");
+		assertThat(api.get("/products/" + id).cache()).isEqualTo("HIT");
 	}
 
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
+	@Test
+	void withoutLeasesTheSameRaceCachesTheOldRow() throws Exception {
+		Api api = withoutLeases.api();
+		String id = raceASlowMissAgainstAWrite(api);
+
+		// The naive protocol: the old row sits in Redis and is served to everyone.
+		assertThat(withoutLeases.redis().commands().get("product:" + id)).contains("\"price\":10.00");
+		assertThat(api.get("/products/" + id).body()).contains("\"price\":10.00");
 	}
 
-	@ParameterizedTest(name = "stale-set protection {0}")
-	@ValueSource(booleans = { true, false })
-	void aSlowMissCannotCacheARowOlderThanAConcurrentWrite(boolean protection) throws Exception {
-		try (RunningApp app = RunningApp.start(RunningApp.settings(redis, TestDatabases.sqlite(),
-				"product-api.cache.stale-set-protection", String.valueOf(protection)), MissPathGate.class)) {
-			Api api = app.api();
-			String id = api.create("Racer", "10.00", 1);
-			String key = "product:" + id;
-
-			MissPathGate.Gate gate = MissPathGate.arm();
-			CompletableFuture<Response> slowRead = CompletableFuture.supplyAsync(() -> api.get("/products/" + id));
-			gate.awaitRead();
-			assertThat(api.put("/products/" + id, "{\"price\": 20.00}").status()).isEqualTo(200);
-			gate.release();
-			assertThat(slowRead.get().status()).isEqualTo(200);
-
-			String cached = redis.commands().get(key);
-			if (protection) {
-				assertThat(cached).as("what Redis holds after the race").isNull();
-				assertThat(app.counter("product.cache.stale.sets.prevented")).isEqualTo(1);
-				assertThat(api.get("/products/" + id).body()).contains("\"price\":20.00");
-				assertThat(api.get("/products/" + id).cache()).isEqualTo("HIT");
-			}
-			else {
-				// The naive protocol: the old row sits in Redis and is served to everyone.
-				assertThat(cached).contains("\"price\":10.00");
-				assertThat(api.get("/products/" + id).body()).contains("\"price\":10.00");
-			}
-		}
+	/** A miss reads price 10, then a PUT to 20 commits and invalidates, then the miss fills. */
+	private static String raceASlowMissAgainstAWrite(Api api) throws Exception {
+		String id = api.create("Racer", "10.00", 1);
+		MissPathGate.Gate gate = MissPathGate.arm();
+		CompletableFuture<Response> slowRead = CompletableFuture.supplyAsync(() -> api.get("/products/" + id));
+		gate.awaitRead();
+		assertThat(api.put("/products/" + id, "{\"price\": 20.00}").status()).isEqualTo(200);
+		gate.release();
+		assertThat(slowRead.get().status()).isEqualTo(200);
+		return id;
 	}
 
 }

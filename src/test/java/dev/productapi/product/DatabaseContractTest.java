@@ -1,18 +1,15 @@
 package dev.productapi.product;
 
 import java.math.BigDecimal;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.productapi.support.ApiUnderTest;
 import dev.productapi.support.Databases;
 import dev.productapi.support.RunningApp;
-import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,26 +19,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DatabaseContractTest {
 
-	private static final Map<Databases, RunningApp> apps = new EnumMap<>(Databases.class);
+	@RegisterExtension
+	static final ApiUnderTest onSqlite = ApiUnderTest.withSettings().on(Databases.SQLITE);
 
-	private static TestRedis redis;
+	@RegisterExtension
+	static final ApiUnderTest onPostgresql = ApiUnderTest.withSettings().on(Databases.POSTGRESQL);
 
-	@BeforeAll
-	static void start() {
-		redis = TestRedis.started();
-		for (Databases database : Databases.values()) {
-			apps.put(database, RunningApp.start(redis, database.fresh()));
-		}
-	}
-
-	@AfterAll
-	static void stop() {
-		apps.values().forEach(RunningApp::close);
-		redis.close();
+	private static RunningApp app(Databases database) {
+		return switch (database) {
+			case SQLITE -> onSqlite.app();
+			case POSTGRESQL -> onPostgresql.app();
+		};
 	}
 
 	private static ProductRepository repository(Databases database) {
-		return apps.get(database).bean(ProductRepository.class);
+		return app(database).bean(ProductRepository.class);
 	}
 
 	@ParameterizedTest
@@ -125,7 +117,7 @@ class DatabaseContractTest {
 	@ParameterizedTest
 	@EnumSource(Databases.class)
 	void theHttpApiWorksEndToEnd(Databases database) {
-		var api = apps.get(database).api();
+		var api = app(database).api();
 		String id = api.create("Over HTTP", "19.99", 3);
 
 		assertThat(api.put("/products/" + id, "{\"stock_quantity\": 4}").status()).isEqualTo(200);

@@ -7,8 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,17 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Sample data: three products on an empty database, never more, however many instances start. */
 class SeedingTest {
 
-	private static TestRedis redis;
-
-	@BeforeAll
-	static void start() {
-		redis = TestRedis.started();
-	}
-
-	@AfterAll
-	static void stop() {
-		redis.close();
-	}
+	@RegisterExtension
+	static final TestRedis redis = new TestRedis();
 
 	@ParameterizedTest
 	@EnumSource(Databases.class)

@@ -1,5 +1,7 @@
 package dev.productapi.support;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -7,8 +9,10 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One running API per test class, with a Redis server of its own and a fresh SQLite
+ * The API under test, started once per test class with a Redis server of its own and a fresh
  * database: {@code @RegisterExtension static final ApiUnderTest app = ApiUnderTest.withSettings(...)}.
+ * Several instances may share that Redis and that database, as instances behind a load
+ * balancer do.
  */
 public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 
@@ -16,9 +20,15 @@ public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 
 	private Class<?>[] sources = {};
 
+	private int instances = 1;
+
+	private Databases database = Databases.SQLITE;
+
+	private boolean redisAtStart = true;
+
 	private TestRedis redis;
 
-	private RunningApp app;
+	private final List<RunningApp> apps = new ArrayList<>();
 
 	private ApiUnderTest(String[] settings) {
 		this.settings = settings;
@@ -35,29 +45,57 @@ public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 		return this;
 	}
 
+	/** Runs this many instances against the same Redis and database. */
+	public ApiUnderTest instances(int count) {
+		this.instances = count;
+		return this;
+	}
+
+	public ApiUnderTest on(Databases database) {
+		this.database = database;
+		return this;
+	}
+
+	/** Starts the API while its Redis is still down; the test starts Redis with {@code redis().start()}. */
+	public ApiUnderTest withRedisDownAtStart() {
+		this.redisAtStart = false;
+		return this;
+	}
+
 	@Override
 	public void beforeAll(ExtensionContext context) {
-		this.redis = TestRedis.started();
-		Map<String, String> all = RunningApp.settings(this.redis, TestDatabases.sqlite(), this.settings);
-		this.app = RunningApp.start(all, this.sources);
+		this.redis = new TestRedis();
+		if (this.redisAtStart) {
+			this.redis.start();
+		}
+		Map<String, String> all = RunningApp.settings(this.redis, this.database.fresh(), this.settings);
+		for (int i = 0; i < this.instances; i++) {
+			this.apps.add(RunningApp.start(all, this.sources));
+		}
 	}
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		this.app.close();
+		this.apps.forEach(RunningApp::close);
 		this.redis.close();
 	}
 
+	/** The first instance's HTTP client. */
 	public Api api() {
-		return this.app.api();
+		return app().api();
+	}
+
+	/** The first instance. */
+	public RunningApp app() {
+		return instance(0);
+	}
+
+	public RunningApp instance(int index) {
+		return this.apps.get(index);
 	}
 
 	public TestRedis redis() {
 		return this.redis;
-	}
-
-	public RunningApp app() {
-		return this.app;
 	}
 
 }

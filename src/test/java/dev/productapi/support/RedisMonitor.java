@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code redis-cli monitor}, for tests: records every command the server executes, including
- * those run inside Lua scripts, so a test can assert the picture the brief promises.
+ * those run inside Lua scripts, so a test can assert the picture the README promises.
  */
 public final class RedisMonitor implements AutoCloseable {
 

@@ -17,14 +17,20 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.embedded.core.ExecutableProvider;
 
 /**
  * A real Redis server of the test's own, on a free port, that the test may stop, restart,
  * freeze and thaw. Uses {@code redis-server} from the PATH when there is one, otherwise the
  * binary shipped in the embedded-redis jar, so a machine without Redis still runs every test.
+ * <p>
+ * As an extension ({@code @RegisterExtension static final TestRedis redis = new TestRedis()})
+ * it runs for the whole test class.
  */
-public final class TestRedis implements AutoCloseable {
+public final class TestRedis implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
 	private static final File EXECUTABLE = findExecutable();
 
@@ -42,6 +48,16 @@ public final class TestRedis implements AutoCloseable {
 		TestRedis redis = new TestRedis();
 		redis.start();
 		return redis;
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		start();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
 	}
 
 	public int port() {
