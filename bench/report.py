@@ -44,7 +44,7 @@ def rss_during(scenarios, connections):
 
 
 def targets():
-    """The issue's targets, each measured on (a) and (b) at 64 connections in this run."""
+    """The targets, each measured on (a) and (b) at 64 connections in this run."""
     hits = ("a-hot", "b-uniform")
     if any((s, 64) not in groups for s in hits):
         return ["(not measured: this run had no repeats at 64 connections)"]
