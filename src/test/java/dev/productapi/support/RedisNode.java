@@ -81,6 +81,8 @@ public final class RedisNode implements AutoCloseable {
 
 	private final List<String> arguments;
 
+	private final boolean clusterNode;
+
 	private Process process;
 
 	private volatile boolean frozen;
@@ -96,10 +98,16 @@ public final class RedisNode implements AutoCloseable {
 	 * and logs to {@code dir/redis.log}
 	 */
 	RedisNode(String name, Path dir, int port, List<String> arguments) {
+		this(name, dir, port, arguments, false);
+	}
+
+	/** @param clusterNode whether {@link #commands()} sends READONLY, so a replica serves reads */
+	RedisNode(String name, Path dir, int port, List<String> arguments, boolean clusterNode) {
 		this.name = name;
 		this.dir = dir;
 		this.port = port;
 		this.arguments = List.copyOf(arguments);
+		this.clusterNode = clusterNode;
 	}
 
 	public String name() {
@@ -259,11 +267,16 @@ public final class RedisNode implements AutoCloseable {
 	 * Lettuce's synchronous commands on this node alone (no redirects followed), with a
 	 * {@link #COMMAND_TIMEOUT} timeout. While the connection is down (a failover kills the
 	 * clients of a promoted replica, for one) commands wait for the reconnection, which is
-	 * tried every 100 ms.
+	 * tried every 100 ms. On a cluster node the connection is READONLY, so a replica answers
+	 * reads of its master's keys instead of redirecting them.
 	 */
 	public synchronized RedisCommands<String, String> commands() {
 		if (this.connection == null) {
-			this.connection = client().connect(StringCodec.UTF8, uri());
+			StatefulRedisConnection<String, String> connected = client().connect(StringCodec.UTF8, uri());
+			if (this.clusterNode) {
+				connected.sync().readOnly();
+			}
+			this.connection = connected;
 		}
 		return this.connection.sync();
 	}
