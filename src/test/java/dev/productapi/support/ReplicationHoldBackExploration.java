@@ -124,7 +124,7 @@ class ReplicationHoldBackExploration {
 				RedisNode master = sentinel.master();
 				RedisNode replica = sentinel.replica();
 				setAndReplicate(master, replica);
-				TestRedisSentinel.ReplicationHold hold = sentinel.holdBackReplication();
+				ReplicationHold hold = sentinel.holdBackReplication();
 				master.commands().del(KEY);
 				RedisNode.sleep(seconds * 1000L);
 				hold.crashMaster();
@@ -141,7 +141,7 @@ class ReplicationHoldBackExploration {
 				RedisNode master = sentinel.master();
 				RedisNode replica = sentinel.replica();
 				setAndReplicate(master, replica);
-				TestRedisSentinel.ReplicationHold hold = sentinel.holdBackReplication();
+				ReplicationHold hold = sentinel.holdBackReplication();
 				master.commands().del(KEY);
 				master.kill();
 				RedisNode.sleep(seconds * 1000L);

@@ -308,6 +308,15 @@ public final class TestRedisCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Cuts the master's replica off from it so that every write to the master from now on
+	 * reaches the master only: see {@link ReplicationHold}. {@link ReplicationHold#crashMaster()}
+	 * and then {@link #awaitFailover} promote the replica without those writes.
+	 */
+	public ReplicationHold holdBackReplication(RedisNode master) {
+		return ReplicationHold.start(master, replicaOf(master));
+	}
+
+	/**
 	 * Moves a slot, with its keys, to another master as redis-cli would: SETSLOT IMPORTING on
 	 * the target, MIGRATING on the source, MIGRATE of every key from GETKEYSINSLOT, then
 	 * SETSLOT NODE on the target, the source and the other masters, and waits until every

@@ -72,6 +72,24 @@ class TestRedisClusterTest {
 	}
 
 	@Test
+	void heldBackReplicationLeavesADeletedKeyOnThePromotedReplica() {
+		try (TestRedisCluster cluster = TestRedisCluster.started()) {
+			log("cluster started in " + cluster.startupTime().toMillis() + " ms with " + RedisExecutable.get());
+			cluster.commands().set("product:7", "cached");
+			RedisNode master = cluster.masterFor("product:7");
+
+			ReplicationHold hold = cluster.holdBackReplication(master);
+			assertThat(cluster.commands().del("product:7")).isEqualTo(1L);
+			hold.crashMaster();
+
+			Failover failover = cluster.awaitFailover(master, Duration.ofSeconds(30));
+			log(failover.toString());
+			assertThat(failover.newMaster()).isSameAs(hold.replica());
+			assertThat(cluster.commands().get("product:7")).as("the delete was lost").isEqualTo("cached");
+		}
+	}
+
+	@Test
 	void migratesASlotWithItsKeysAndRedirectsWithAskMidway() {
 		try (TestRedisCluster cluster = TestRedisCluster.started()) {
 			log("cluster started in " + cluster.startupTime().toMillis() + " ms with " + RedisExecutable.get());

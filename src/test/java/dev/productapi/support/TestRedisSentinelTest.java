@@ -54,7 +54,7 @@ class TestRedisSentinelTest {
 			RedisNode master = sentinel.master();
 			master.commands().set("product:7", "cached");
 
-			TestRedisSentinel.ReplicationHold hold = sentinel.holdBackReplication();
+			ReplicationHold hold = sentinel.holdBackReplication();
 			assertThat(master.commands().del("product:7")).isEqualTo(1L);
 			assertThat(master.commands().set("product:8", "new")).isEqualTo("OK");
 			hold.crashMaster();
