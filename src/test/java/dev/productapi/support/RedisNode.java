@@ -204,12 +204,12 @@ public final class RedisNode implements AutoCloseable {
 		Process killed;
 		synchronized (this) {
 			killed = this.process;
+			if (killed == null) {
+				return;
+			}
 			this.process = null;
 			this.frozen = false;
 			this.lastDisruption = Instant.now();
-		}
-		if (killed == null) {
-			return;
 		}
 		killed.destroyForcibly();
 		try {
