@@ -4,8 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -20,19 +18,19 @@ import io.lettuce.core.protocol.CommandType;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import redis.embedded.core.ExecutableProvider;
 
 /**
  * A real Redis server of the test's own, on a free port, that the test may stop, restart,
  * freeze and thaw. Uses {@code redis-server} from the PATH when there is one, otherwise the
- * binary shipped in the embedded-redis jar, so a machine without Redis still runs every test.
+ * binary shipped in the embedded-redis jar, so a machine without Redis still runs every test
+ * ({@link RedisExecutable} finds it, and can be told to use one or the other).
  * <p>
  * As an extension ({@code @RegisterExtension static final TestRedis redis = new TestRedis()})
  * it runs for the whole test class.
  */
 public final class TestRedis implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-	private static final File EXECUTABLE = findExecutable();
+	private static final File EXECUTABLE = RedisExecutable.get().file();
 
 	private final int port = freePort();
 
@@ -186,21 +184,6 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, AfterA
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static File findExecutable() {
-		for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-			Path candidate = Path.of(directory, "redis-server");
-			if (Files.isExecutable(candidate)) {
-				return candidate.toFile();
-			}
-		}
-		try {
-			return ExecutableProvider.newJarResourceProvider().get();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("No redis-server on PATH and none in the embedded-redis jar", ex);
 		}
 	}
 
