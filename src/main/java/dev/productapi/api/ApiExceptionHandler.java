@@ -33,9 +33,9 @@ import dev.productapi.api.RequestBodyLimitFilter.RequestBodyTooLargeException;
 import dev.productapi.product.ProductNotFoundException;
 
 /**
- * Every error becomes an RFC 9457 {@code application/problem+json} body. Bad input is a 400
- * whose {@code errors} list names each offending field by its JSON name; nothing internal
- * (exception classes, Java types, stack traces) ever reaches the client.
+ * Every error becomes an RFC 9457 {@code application/problem+json} body. Bad input is a
+ * 400 whose {@code errors} list names each offending field by its JSON name; nothing
+ * internal (exception classes, Java types, stack traces) ever reaches the client.
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -122,7 +122,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return handleExceptionInternal(ex, body, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
 	}
 
-	/** Bean Validation reports Java names ({@code stockQuantity}); clients sent snake_case. */
+	/**
+	 * Bean Validation reports Java names ({@code stockQuantity}); clients sent
+	 * snake_case.
+	 */
 	private static String jsonName(String javaName) {
 		return javaName.replaceAll("([A-Z])", "_$1").toLowerCase();
 	}

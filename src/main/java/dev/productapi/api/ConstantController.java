@@ -12,9 +12,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The benchmark's reference point: constant bytes shaped like a product, through the same
- * filters, metrics and converters as a product read, but with no cache and no database. Its
- * throughput is what the framework alone can do on the machine, so a cache hit is measured
- * against it. Only present when {@code product-api.benchmark-endpoint=true}.
+ * filters, metrics and converters as a product read, but with no cache and no database.
+ * Its throughput is what the framework alone can do on the machine, so a cache hit is
+ * measured against it. Only present when {@code product-api.benchmark-endpoint=true}.
  */
 @RestController
 @Hidden

@@ -13,10 +13,12 @@ import jakarta.validation.constraints.Size;
 
 import dev.productapi.product.Product;
 
-/** The body of {@code POST /products}. An {@code id} in the body is ignored: ids are the server's. */
+/**
+ * The body of {@code POST /products}. An {@code id} in the body is ignored: ids are the
+ * server's.
+ */
 @JsonIgnoreProperties("id")
-record CreateProductRequest(
-		@NotBlank @Size(max = Product.NAME_MAX_LENGTH) String name,
+record CreateProductRequest(@NotBlank @Size(max = Product.NAME_MAX_LENGTH) String name,
 		@Size(max = Product.DESCRIPTION_MAX_LENGTH) String description,
 		@NotNull @DecimalMin("0.00") @Digits(integer = 10, fraction = 2, message = PRICE_DIGITS) BigDecimal price,
 		@NotNull @PositiveOrZero @JsonProperty("stock_quantity") Integer stockQuantity) {

@@ -9,10 +9,9 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.productapi.cache.ProductCache;
 
 /**
- * The simple health check, {@code {"status":"ok"}}. It answers "ok" whenever the process can
- * serve, with Redis as a detail: the API works without Redis, so Redis being away is not a
- * reason to fail it.
- * Richer probes live under {@code /actuator/health}.
+ * The simple health check, {@code {"status":"ok"}}. It answers "ok" whenever the process
+ * can serve, with Redis as a detail: the API works without Redis, so Redis being away is
+ * not a reason to fail it. Richer probes live under {@code /actuator/health}.
  */
 @RestController
 @Tag(name = "Health")

@@ -18,9 +18,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Rejects request bodies larger than any valid product could be, before they are read.
  * <p>
- * Tomcat's own limits apply to form posts only. A declared Content-Length is checked up front;
- * a chunked body is counted as it is read and fails with {@link RequestBodyTooLargeException},
- * which the exception handler turns into the same 413.
+ * Tomcat's own limits apply to form posts only. A declared Content-Length is checked up
+ * front; a chunked body is counted as it is read and fails with
+ * {@link RequestBodyTooLargeException}, which the exception handler turns into the same
+ * 413.
  */
 @Component
 class RequestBodyLimitFilter extends OncePerRequestFilter {
@@ -33,10 +34,11 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 		if (request.getContentLengthLong() > MAX_BODY_BYTES) {
 			response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-			response.getWriter().write("""
-					{"type":"about:blank","title":"Content Too Large","status":413,\
-					"detail":"%s","instance":"%s"}""".formatted(RequestBodyTooLargeException.MESSAGE,
-					request.getRequestURI().replace("\"", "")));
+			response.getWriter()
+				.write("""
+						{"type":"about:blank","title":"Content Too Large","status":413,\
+						"detail":"%s","instance":"%s"}""".formatted(RequestBodyTooLargeException.MESSAGE,
+						request.getRequestURI().replace("\"", "")));
 			return;
 		}
 		boolean chunked = request.getContentLengthLong() == -1 && request.getHeader("Transfer-Encoding") != null;

@@ -16,10 +16,10 @@ import dev.productapi.product.Product;
 import dev.productapi.product.ProductChanges;
 
 /**
- * The body of {@code PUT /products/{id}}: a partial update, where a field that is not sent
- * stays as it is. A class rather than a record, because "not sent" and "sent as null" must be
- * told apart: an explicit null is rejected for the required fields (Jackson fails on it,
- * naming the field) and clears the optional description.
+ * The body of {@code PUT /products/{id}}: a partial update, where a field that is not
+ * sent stays as it is. A class rather than a record, because "not sent" and "sent as
+ * null" must be told apart: an explicit null is rejected for the required fields (Jackson
+ * fails on it, naming the field) and clears the optional description.
  */
 @JsonIgnoreProperties("id")
 class UpdateProductRequest {

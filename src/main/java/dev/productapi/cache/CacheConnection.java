@@ -16,8 +16,9 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 
 /**
- * The cache's one connection to Redis, shared by every request: Lettuce multiplexes commands
- * from any number of threads over it, so a pool would only add sockets and hand-offs.
+ * The cache's one connection to Redis, shared by every request: Lettuce multiplexes
+ * commands from any number of threads over it, so a pool would only add sockets and
+ * hand-offs.
  * <p>
  * It is opened on first use rather than at start-up, so the API starts without Redis; a
  * failed open throws like any failed command and the circuit breaker decides when to try
@@ -60,8 +61,8 @@ final class CacheConnection implements AutoCloseable {
 			if (this.connection != null) {
 				return this.connection;
 			}
-			// Callers that queued behind a failed open fail with it, instead of each paying the
-			// connect timeout in turn.
+			// Callers that queued behind a failed open fail with it, instead of each
+			// paying the connect timeout in turn.
 			if (this.failedOpens != failedBefore) {
 				throw new RedisConnectionException("Redis could not be reached just now");
 			}
@@ -95,7 +96,8 @@ final class CacheConnection implements AutoCloseable {
 	/**
 	 * The command's result. The wait has no timer of its own: Lettuce fails every command
 	 * that has no reply after the command timeout, and an untimed wait keeps a virtual
-	 * thread's park off the JDK's delay scheduler, which costs a thread wake-up per request.
+	 * thread's park off the JDK's delay scheduler, which costs a thread wake-up per
+	 * request.
 	 */
 	static <T> T await(Future<T> command) {
 		try {
@@ -111,8 +113,8 @@ final class CacheConnection implements AutoCloseable {
 	}
 
 	/**
-	 * Closes the connection without waiting for an open in progress: at shutdown, Lettuce's
-	 * event loop may stop under that open and leave it waiting for good.
+	 * Closes the connection without waiting for an open in progress: at shutdown,
+	 * Lettuce's event loop may stop under that open and leave it waiting for good.
 	 */
 	@Override
 	public void close() {

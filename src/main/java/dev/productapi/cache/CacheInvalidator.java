@@ -27,9 +27,10 @@ import dev.productapi.cache.InvalidationOutbox.Entry;
  * <p>
  * A write records an outbox entry in its transaction and calls {@link #invalidate} after
  * commit. If Redis confirms the delete, the entry is dropped at once. If not (Redis down,
- * frozen or timing out), the product is marked pending: reads of it bypass the cache, and a
- * background task retries until Redis confirms. The same task picks up entries that other
- * instances, or a crashed one, left behind, so every instance bypasses their keys too.
+ * frozen or timing out), the product is marked pending: reads of it bypass the cache, and
+ * a background task retries until Redis confirms. The same task picks up entries that
+ * other instances, or a crashed one, left behind, so every instance bypasses their keys
+ * too.
  */
 @Component
 public class CacheInvalidator implements SchedulingConfigurer {
@@ -62,7 +63,10 @@ public class CacheInvalidator implements SchedulingConfigurer {
 			.register(meters);
 	}
 
-	/** Records that the product's cache entry must go; call inside the write's transaction. */
+	/**
+	 * Records that the product's cache entry must go; call inside the write's
+	 * transaction.
+	 */
 	public long record(UUID productId) {
 		return this.outbox.record(productId);
 	}
@@ -77,7 +81,9 @@ public class CacheInvalidator implements SchedulingConfigurer {
 		}
 	}
 
-	/** Whether Redis may still hold a value older than a committed write of this product. */
+	/**
+	 * Whether Redis may still hold a value older than a committed write of this product.
+	 */
 	boolean isPending(UUID productId) {
 		return !this.pending.isEmpty() && this.pending.containsKey(productId);
 	}
@@ -88,8 +94,9 @@ public class CacheInvalidator implements SchedulingConfigurer {
 	}
 
 	void deliverPending() {
-		// Taken before reading the outbox: an entry marked pending after this point may belong
-		// to a write that committed after the read, so this round must not clear it.
+		// Taken before reading the outbox: an entry marked pending after this point may
+		// belong to a write that committed after the read, so this round must not clear
+		// it.
 		Map<UUID, Long> pendingBefore = Map.copyOf(this.pending);
 		List<Entry> entries = this.outbox.oldest(BATCH_SIZE);
 		Map<UUID, Long> newest = new LinkedHashMap<>();

@@ -3,9 +3,9 @@ package dev.productapi.cache;
 import java.util.UUID;
 
 /**
- * The Redis key of a product, {@code product:{id}}: everything cached about a product lives
- * under this one key, so one {@code DEL} invalidates all of it and every script touches a
- * single key (and so a single Cluster slot).
+ * The Redis key of a product, {@code product:{id}}: everything cached about a product
+ * lives under this one key, so one {@code DEL} invalidates all of it and every script
+ * touches a single key (and so a single Cluster slot).
  */
 final class CacheKey {
 

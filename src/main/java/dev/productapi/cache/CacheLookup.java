@@ -2,8 +2,8 @@ package dev.productapi.cache;
 
 /**
  * What one look at a product's key found: the product's JSON, a cached "no such product",
- * another reader's lease (a fill in progress), nothing, or no answer, because Redis was skipped
- * while the circuit breaker is open or because the call failed.
+ * another reader's lease (a fill in progress), nothing, or no answer, because Redis was
+ * skipped while the circuit breaker is open or because the call failed.
  */
 record CacheLookup(State state, byte[] json) {
 

@@ -12,17 +12,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param ttl how long a cached product lives; the final bound on staleness should an
  * invalidation ever be lost (from {@code CACHE_TTL_SECONDS})
- * @param ttlJitterPercent each entry's TTL is shortened by a random amount up to this share,
- * so entries written together do not expire together (from {@code CACHE_TTL_JITTER_PERCENT})
- * @param negativeTtl how long "no such product" is cached (from {@code CACHE_NEGATIVE_TTL_SECONDS})
- * @param leaseTtl how long a reader may hold the lease to fill a key before it lapses; only
- * matters if the reader dies mid-fill
- * @param leaseWait how long a reader that finds another's lease waits for the value before
- * reading the database itself
+ * @param ttlJitterPercent each entry's TTL is shortened by a random amount up to this
+ * share, so entries written together do not expire together (from
+ * {@code CACHE_TTL_JITTER_PERCENT})
+ * @param negativeTtl how long "no such product" is cached (from
+ * {@code CACHE_NEGATIVE_TTL_SECONDS})
+ * @param leaseTtl how long a reader may hold the lease to fill a key before it lapses;
+ * only matters if the reader dies mid-fill
+ * @param leaseWait how long a reader that finds another's lease waits for the value
+ * before reading the database itself
  * @param staleSetProtection whether fills are conditional on the lease; off only to
  * demonstrate, in tests, the race it prevents
- * @param retryInterval while Redis is failing, how often one request probes it again; also
- * how often the near cache tries to restore tracking
+ * @param retryInterval while Redis is failing, how often one request probes it again;
+ * also how often the near cache tries to restore tracking
  * @param outboxPollInterval how often pending invalidations are retried and other
  * instances' pending invalidations are picked up
  * @param near the optional in-process tier in front of Redis
@@ -34,9 +36,10 @@ public record CacheProperties(Duration ttl, int ttlJitterPercent, Duration negat
 		@DefaultValue("500ms") Duration outboxPollInterval, Near near) {
 
 	/**
-	 * @param enabled off by default, so every read is visible in {@code redis-cli monitor}
-	 * (from {@code CACHE_NEAR_ENABLED})
-	 * @param maxEntries products kept in memory per instance (from {@code CACHE_NEAR_MAX_ENTRIES})
+	 * @param enabled off by default, so every read is visible in
+	 * {@code redis-cli monitor} (from {@code CACHE_NEAR_ENABLED})
+	 * @param maxEntries products kept in memory per instance (from
+	 * {@code CACHE_NEAR_MAX_ENTRIES})
 	 */
 	public record Near(boolean enabled, int maxEntries) {
 	}

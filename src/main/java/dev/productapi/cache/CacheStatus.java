@@ -1,9 +1,9 @@
 package dev.productapi.cache;
 
 /**
- * How the cache served one read; sent to clients as the {@code X-Cache} header, and counted in
- * {@code product_cache_requests_total} under the same names (plus {@code error}, a bypass
- * caused by a failed Redis call rather than a skipped one).
+ * How the cache served one read; sent to clients as the {@code X-Cache} header, and
+ * counted in {@code product_cache_requests_total} under the same names (plus
+ * {@code error}, a bypass caused by a failed Redis call rather than a skipped one).
  */
 public enum CacheStatus {
 
@@ -15,8 +15,8 @@ public enum CacheStatus {
 
 	/**
 	 * Read from the database without touching the cache: Redis was unavailable, an
-	 * invalidation of this product is still pending, or a concurrent write made the loaded
-	 * value unsafe to cache.
+	 * invalidation of this product is still pending, or a concurrent write made the
+	 * loaded value unsafe to cache.
 	 */
 	BYPASS
 

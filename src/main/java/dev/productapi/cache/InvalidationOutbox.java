@@ -7,9 +7,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Cache invalidations owed to Redis, kept in the database. A write records its entry in its
- * own transaction, so an invalidation exists exactly when the write committed, and survives a
- * Redis outage or a crash until someone has deleted the key.
+ * Cache invalidations owed to Redis, kept in the database. A write records its entry in
+ * its own transaction, so an invalidation exists exactly when the write committed, and
+ * survives a Redis outage or a crash until someone has deleted the key.
  */
 @Repository
 class InvalidationOutbox {
@@ -20,7 +20,10 @@ class InvalidationOutbox {
 		this.jdbc = jdbc;
 	}
 
-	/** Records an invalidation; call inside the write's transaction. Returns the entry's id. */
+	/**
+	 * Records an invalidation; call inside the write's transaction. Returns the entry's
+	 * id.
+	 */
 	long record(UUID productId) {
 		return this.jdbc.sql("INSERT INTO cache_invalidations (product_id) VALUES (?) RETURNING id")
 			.param(productId)

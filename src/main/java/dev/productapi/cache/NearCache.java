@@ -13,15 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An optional in-process tier in front of Redis, kept coherent by Redis itself: Redis tells
- * {@link NearCacheTracking} which keys changed, and this class forgets them.
+ * An optional in-process tier in front of Redis, kept coherent by Redis itself: Redis
+ * tells {@link NearCacheTracking} which keys changed, and this class forgets them.
  * <p>
- * Two races are handled here. A value read from Redis just before its invalidation could be
- * stored after the invalidation was processed; so a placeholder is stored before the read
- * ({@link #reserve}), the invalidation removes it, and the value replaces the placeholder only
- * if it is still there ({@link #complete}). And Redis forgets what it tracked for a connection
- * that breaks, so the tier serves nothing, and holds nothing, while tracking is not on
- * ({@link #enable}, {@link #disable}).
+ * Two races are handled here. A value read from Redis just before its invalidation could
+ * be stored after the invalidation was processed; so a placeholder is stored before the
+ * read ({@link #reserve}), the invalidation removes it, and the value replaces the
+ * placeholder only if it is still there ({@link #complete}). And Redis forgets what it
+ * tracked for a connection that breaks, so the tier serves nothing, and holds nothing,
+ * while tracking is not on ({@link #enable}, {@link #disable}).
  */
 final class NearCache {
 
@@ -52,8 +52,8 @@ final class NearCache {
 	}
 
 	/**
-	 * Keeps what Redis returned, unless an invalidation arrived since {@link #reserve}. Only
-	 * products are kept: a lease or an absent marker is not worth a memory entry.
+	 * Keeps what Redis returned, unless an invalidation arrived since {@link #reserve}.
+	 * Only products are kept: a lease or an absent marker is not worth a memory entry.
 	 */
 	void complete(UUID id, Object placeholder, byte[] value) {
 		if (value != null && value.length > 0 && value[0] == '{') {
@@ -69,9 +69,10 @@ final class NearCache {
 	}
 
 	/**
-	 * Applies one invalidation message from Redis: the keys that changed, or {@code null},
-	 * which means "everything" (Redis flushed, or its tracking table overflowed). Keys arrive
-	 * as byte buffers or strings; keys that are not products' are ignored.
+	 * Applies one invalidation message from Redis: the keys that changed, or
+	 * {@code null}, which means "everything" (Redis flushed, or its tracking table
+	 * overflowed). Keys arrive as byte buffers or strings; keys that are not products'
+	 * are ignored.
 	 */
 	void invalidateKeys(List<?> keys) {
 		if (keys == null) {
@@ -79,8 +80,8 @@ final class NearCache {
 			return;
 		}
 		for (Object key : keys) {
-			String name = (key instanceof ByteBuffer buffer) ? StandardCharsets.UTF_8.decode(buffer.duplicate()).toString()
-					: String.valueOf(key);
+			String name = (key instanceof ByteBuffer buffer)
+					? StandardCharsets.UTF_8.decode(buffer.duplicate()).toString() : String.valueOf(key);
 			UUID id = CacheKey.parse(name);
 			if (id != null) {
 				this.entries.invalidate(id);

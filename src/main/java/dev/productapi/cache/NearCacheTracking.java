@@ -18,11 +18,11 @@ import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /**
- * The near cache's own RESP3 connection to Redis, with {@code CLIENT TRACKING ON}: reads that
- * miss the near cache go over it, Redis remembers which keys this instance read, and pushes an
- * invalidation message when any client (another instance's write, an expiry, a lease) changes
- * one. A broken connection loses the tracking state, so the near cache is disabled at
- * disconnect and enabled again, empty, once tracking is back.
+ * The near cache's own RESP3 connection to Redis, with {@code CLIENT TRACKING ON}: reads
+ * that miss the near cache go over it, Redis remembers which keys this instance read, and
+ * pushes an invalidation message when any client (another instance's write, an expiry, a
+ * lease) changes one. A broken connection loses the tracking state, so the near cache is
+ * disabled at disconnect and enabled again, empty, once tracking is back.
  */
 final class NearCacheTracking implements SchedulingConfigurer, AutoCloseable {
 
@@ -48,8 +48,9 @@ final class NearCacheTracking implements SchedulingConfigurer, AutoCloseable {
 	}
 
 	/**
-	 * Reads the key over the tracking connection, so Redis tracks it for this instance, and
-	 * keeps the value in the near cache. Throws what Lettuce throws, for the circuit breaker.
+	 * Reads the key over the tracking connection, so Redis tracks it for this instance,
+	 * and keeps the value in the near cache. Throws what Lettuce throws, for the circuit
+	 * breaker.
 	 */
 	byte[] readThrough(UUID id) {
 		Object placeholder = this.near.reserve(id);
@@ -58,7 +59,9 @@ final class NearCacheTracking implements SchedulingConfigurer, AutoCloseable {
 		return value;
 	}
 
-	/** Connection and tracking are (re)established in the background, never on a request. */
+	/**
+	 * Connection and tracking are (re)established in the background, never on a request.
+	 */
 	@Override
 	public void configureTasks(ScheduledTaskRegistrar tasks) {
 		tasks.addFixedDelayTask(this::maintain, this.retryInterval);

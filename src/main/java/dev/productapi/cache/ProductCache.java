@@ -15,14 +15,15 @@ import org.springframework.stereotype.Component;
 import dev.productapi.cache.SingleFlight.Flight;
 
 /**
- * Read-through access to products, cache-aside with leases: the whole read protocol in one
- * place. ARCHITECTURE.md walks through the races each step closes.
+ * Read-through access to products, cache-aside with leases: the whole read protocol in
+ * one place. ARCHITECTURE.md walks through the races each step closes.
  * <ol>
  * <li>A product with an invalidation still pending is read from the database.
  * <li>A hit (in the near cache, or in Redis) is served as the stored JSON bytes.
- * <li>On a miss, one caller per JVM loads the product: it takes the key's lease, reads the
- * database and fills the key only if the lease is still there. Concurrent callers wait for that
- * load; a caller that finds another instance's lease waits briefly for that instance's fill.
+ * <li>On a miss, one caller per JVM loads the product: it takes the key's lease, reads
+ * the database and fills the key only if the lease is still there. Concurrent callers
+ * wait for that load; a caller that finds another instance's lease waits briefly for that
+ * instance's fill.
  * <li>Whenever Redis is unavailable, the database answers.
  * </ol>
  */
@@ -100,8 +101,8 @@ public class ProductCache {
 
 	private CachedRead loadOnce(UUID id, Function<UUID, byte[]> database) {
 		Flight<Load> flight = this.loads.run(id, () -> load(id, database));
-		// A joiner may have arrived after a write returned; it can trust the load only if the
-		// lease proved that no write invalidated the key while the load was running.
+		// A joiner may have arrived after a write returned; it can trust the load only if
+		// the lease proved that no write invalidated the key while the load was running.
 		if (flight.joined() && !flight.value().safeToShare()) {
 			return fromDatabase(id, database);
 		}
@@ -123,9 +124,10 @@ public class ProductCache {
 	}
 
 	/**
-	 * Waits a little for another reader's fill to land, so that a cold key costs the database
-	 * one read across all instances rather than one per instance. Returns the lookup that ended
-	 * the wait: a hit, or anything else if the fill did not land in time.
+	 * Waits a little for another reader's fill to land, so that a cold key costs the
+	 * database one read across all instances rather than one per instance. Returns the
+	 * lookup that ended the wait: a hit, or anything else if the fill did not land in
+	 * time.
 	 */
 	private CacheLookup awaitFill(UUID id) {
 		long deadline = System.nanoTime() + this.leaseWait.toNanos();

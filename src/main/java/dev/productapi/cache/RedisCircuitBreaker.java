@@ -12,10 +12,10 @@ import org.springframework.core.NestedExceptionUtils;
 /**
  * Stops the API from paying a Redis timeout on every request while Redis is down.
  * <p>
- * After a failure the breaker opens: callers skip Redis entirely, and once per retry interval
- * a single caller is let through as a probe. The first success closes it again. Opening and
- * closing are each logged once, so an outage under full load produces two log lines, not one
- * per request.
+ * After a failure the breaker opens: callers skip Redis entirely, and once per retry
+ * interval a single caller is let through as a probe. The first success closes it again.
+ * Opening and closing are each logged once, so an outage under full load produces two log
+ * lines, not one per request.
  */
 final class RedisCircuitBreaker {
 
@@ -27,7 +27,9 @@ final class RedisCircuitBreaker {
 
 	private final Ticker ticker;
 
-	/** {@link #CLOSED}, or the {@link Ticker#read() time} at which the next probe may go. */
+	/**
+	 * {@link #CLOSED}, or the {@link Ticker#read() time} at which the next probe may go.
+	 */
 	private final AtomicLong nextProbeAt = new AtomicLong(CLOSED);
 
 	RedisCircuitBreaker(Duration retryInterval, Ticker ticker) {

@@ -24,14 +24,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * Lettuce tuned for a cache rather than a database. Its defaults suit a system of record:
- * commands issued while disconnected are buffered until Redis returns, and reconnects back off
- * to 30 s. For a cache both are wrong: a request should fail over to the database at once, and
- * caching should resume within a couple of seconds of Redis coming back. The command and
- * connect timeouts come from {@code REDIS_TIMEOUT_MS} and {@code REDIS_CONNECT_TIMEOUT_MS}.
+ * commands issued while disconnected are buffered until Redis returns, and reconnects
+ * back off to 30 s. For a cache both are wrong: a request should fail over to the
+ * database at once, and caching should resume within a couple of seconds of Redis coming
+ * back. The command and connect timeouts come from {@code REDIS_TIMEOUT_MS} and
+ * {@code REDIS_CONNECT_TIMEOUT_MS}.
  * <p>
- * The cache uses Spring Boot's Lettuce client (its options, resources and event loop) with a
- * connection of its own, rather than {@code RedisTemplate}: a hit is one {@code GET} on the
- * shared connection, without a template's per-call connection handling and serializers.
+ * The cache uses Spring Boot's Lettuce client (its options, resources and event loop)
+ * with a connection of its own, rather than {@code RedisTemplate}: a hit is one
+ * {@code GET} on the shared connection, without a template's per-call connection handling
+ * and serializers.
  */
 @Configuration(proxyBeanMethods = false)
 class RedisConfiguration {
@@ -49,8 +51,9 @@ class RedisConfiguration {
 	}
 
 	/**
-	 * Lettuce fails a command that outlives its timeout when this timer next ticks. Its default
-	 * tick is 100 ms, which would stretch a 200 ms budget by half; at 10 ms it keeps its word.
+	 * Lettuce fails a command that outlives its timeout when this timer next ticks. Its
+	 * default tick is 100 ms, which would stretch a 200 ms budget by half; at 10 ms it
+	 * keeps its word.
 	 */
 	@Bean(destroyMethod = "stop")
 	HashedWheelTimer redisCommandTimer() {
@@ -66,11 +69,11 @@ class RedisConfiguration {
 	}
 
 	/**
-	 * Automatic pipelining. Lettuce flushes every command on its own, which costs a socket write
-	 * per command here and a read and a write per command in Redis. Consolidating the flushes
-	 * of the commands that are queued at the same time sends them in one write, so Redis answers
-	 * them in one too. Measured on cache hits: Redis CPU per request down by a fifth to a third,
-	 * and half the socket writes.
+	 * Automatic pipelining. Lettuce flushes every command on its own, which costs a
+	 * socket write per command here and a read and a write per command in Redis.
+	 * Consolidating the flushes of the commands that are queued at the same time sends
+	 * them in one write, so Redis answers them in one too. Measured on cache hits: Redis
+	 * CPU per request down by a fifth to a third, and half the socket writes.
 	 */
 	@Bean
 	ClientResourcesBuilderCustomizer consolidatedFlushes() {
@@ -92,7 +95,8 @@ class RedisConfiguration {
 			.withSsl(redis.getSsl().isEnabled())
 			.withTimeout(redis.getTimeout());
 		if (redis.getPassword() != null) {
-			uri.withAuthentication((redis.getUsername() != null) ? redis.getUsername() : "default", redis.getPassword());
+			uri.withAuthentication((redis.getUsername() != null) ? redis.getUsername() : "default",
+					redis.getPassword());
 		}
 		return uri.build();
 	}

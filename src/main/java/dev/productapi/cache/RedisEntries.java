@@ -24,9 +24,9 @@ import static dev.productapi.cache.CacheConnection.await;
 /**
  * The Redis commands on product keys: look up, take a lease, fill, delete.
  * <p>
- * Besides the JSON, a key may briefly hold a {@link Lease} token (a fill in progress) or, for
- * a short TTL, a marker meaning "no such product". Both start with {@code ~}, which JSON
- * never does, so telling them apart costs one byte comparison.
+ * Besides the JSON, a key may briefly hold a {@link Lease} token (a fill in progress) or,
+ * for a short TTL, a marker meaning "no such product". Both start with {@code ~}, which
+ * JSON never does, so telling them apart costs one byte comparison.
  * <p>
  * Redis is an optimisation, never a dependency: every method absorbs Redis failures and
  * reports them to the circuit breaker, so callers see a result, never an exception.
@@ -71,7 +71,10 @@ class RedisEntries {
 			.register(meters);
 	}
 
-	/** What the product's key holds; {@code SKIPPED} without asking while Redis is failing. */
+	/**
+	 * What the product's key holds; {@code SKIPPED} without asking while Redis is
+	 * failing.
+	 */
 	CacheLookup lookup(UUID id) {
 		if (!this.breaker.allowsRequest()) {
 			return CacheLookup.SKIPPED;
@@ -79,15 +82,19 @@ class RedisEntries {
 		return call(() -> interpret(get(id)), CacheLookup.FAILED);
 	}
 
-	/** Through the near cache's tracking connection when there is one, so Redis tracks the key for it. */
+	/**
+	 * Through the near cache's tracking connection when there is one, so Redis tracks the
+	 * key for it.
+	 */
 	private byte[] get(UUID id) {
 		return (this.near != null && this.near.isEnabled()) ? this.tracking.readThrough(id)
 				: await(this.redis.commands().get(CacheKey.of(id)));
 	}
 
 	/**
-	 * Tries to take the lease to fill an empty key. Returns {@code null} when the key is not
-	 * empty (another reader's lease, or a value already there) or Redis is unavailable.
+	 * Tries to take the lease to fill an empty key. Returns {@code null} when the key is
+	 * not empty (another reader's lease, or a value already there) or Redis is
+	 * unavailable.
 	 */
 	Lease tryLease(UUID id) {
 		Lease lease = Lease.create();
@@ -100,16 +107,18 @@ class RedisEntries {
 	}
 
 	/**
-	 * Stores what the lease holder read from the database: the JSON, or {@code null} for "no
-	 * such product". Returns whether it was stored; {@code false} means a write invalidated
-	 * the key since the lease was taken, so the value may be stale and must not be shared.
+	 * Stores what the lease holder read from the database: the JSON, or {@code null} for
+	 * "no such product". Returns whether it was stored; {@code false} means a write
+	 * invalidated the key since the lease was taken, so the value may be stale and must
+	 * not be shared.
 	 */
 	boolean fill(UUID id, Lease lease, byte[] json) {
 		String key = CacheKey.of(id);
 		byte[] value = (json != null) ? json : ABSENT_MARKER;
 		Duration ttl = (json != null) ? jittered(this.properties.ttl()) : this.properties.negativeTtl();
 		if (!this.properties.staleSetProtection()) {
-			return call(() -> "OK".equals(await(this.redis.commands().set(key, value, SetArgs.Builder.ex(ttl)))), false);
+			return call(() -> "OK".equals(await(this.redis.commands().set(key, value, SetArgs.Builder.ex(ttl)))),
+					false);
 		}
 		byte[] seconds = String.valueOf(ttl.toSeconds()).getBytes(StandardCharsets.US_ASCII);
 		Long stored = call(() -> fillIfLeased(key, lease.token(), value, seconds), null);
@@ -137,7 +146,9 @@ class RedisEntries {
 		return !this.breaker.isOpen();
 	}
 
-	/** Runs the script by its digest, loading it first if this Redis has not seen it yet. */
+	/**
+	 * Runs the script by its digest, loading it first if this Redis has not seen it yet.
+	 */
 	private Long fillIfLeased(String key, byte[]... args) {
 		RedisAsyncCommands<String, byte[]> commands = this.redis.commands();
 		String[] keys = { key };
@@ -162,7 +173,8 @@ class RedisEntries {
 	private Duration jittered(Duration ttl) {
 		long maxJitter = ttl.toMillis() * this.properties.ttlJitterPercent() / 100;
 		long jitter = (maxJitter > 0) ? ThreadLocalRandom.current().nextLong(maxJitter + 1) : 0;
-		// Whole seconds for EX, never below one; shortened, never lengthened, so the TTL stays a bound.
+		// Whole seconds for EX, never below one; shortened, never lengthened, so the TTL
+		// stays a bound.
 		return Duration.ofSeconds(Math.max(1, (ttl.toMillis() - jitter) / 1000));
 	}
 

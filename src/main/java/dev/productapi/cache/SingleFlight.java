@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
- * At most one load per key at a time in this JVM: concurrent callers for the same key wait for
- * the first caller's result instead of each loading it.
+ * At most one load per key at a time in this JVM: concurrent callers for the same key
+ * wait for the first caller's result instead of each loading it.
  */
 final class SingleFlight<K, V> {
 

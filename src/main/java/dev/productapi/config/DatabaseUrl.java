@@ -42,7 +42,8 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
 			throw new IllegalArgumentException("not a valid URL: " + ex.getMessage());
 		}
 		if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
-			throw new IllegalArgumentException("a PostgreSQL URL needs a host and a database, as in postgresql://host:5432/products");
+			throw new IllegalArgumentException(
+					"a PostgreSQL URL needs a host and a database, as in postgresql://host:5432/products");
 		}
 		String hostAndPort = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
 		String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
@@ -64,7 +65,10 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
 		return this.jdbcUrl.startsWith("jdbc:sqlite:");
 	}
 
-	/** The file of an SQLite database, or {@code null} for an in-memory one or another database. */
+	/**
+	 * The file of an SQLite database, or {@code null} for an in-memory one or another
+	 * database.
+	 */
 	public Path sqliteFile() {
 		if (!isSqlite()) {
 			return null;

@@ -14,13 +14,13 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Translates the documented environment variables ({@code API_PORT}, {@code DATABASE_URL}, ...)
- * into Spring properties, checking each one first.
+ * Translates the documented environment variables ({@code API_PORT},
+ * {@code DATABASE_URL}, ...) into Spring properties, checking each one first.
  * <p>
  * Keeping the whole public configuration contract in one place means a bad value fails at
  * start-up with a message that names the variable the operator actually set, instead of a
- * binding error about an internal Spring property. Spring's own property names still work and
- * win, for anyone who prefers them.
+ * binding error about an internal Spring property. Spring's own property names still work
+ * and win, for anyone who prefers them.
  */
 public class EnvironmentSettings implements EnvironmentPostProcessor {
 
@@ -52,7 +52,8 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		properties.put("product-api.cache.ttl", env.integer("CACHE_TTL_SECONDS", 3600, 1, Integer.MAX_VALUE) + "s");
 		properties.put("product-api.cache.ttl-jitter-percent", env.integer("CACHE_TTL_JITTER_PERCENT", 10, 0, 50));
 		properties.put("product-api.cache.near.enabled", env.bool("CACHE_NEAR_ENABLED", false));
-		properties.put("product-api.cache.near.max-entries", env.integer("CACHE_NEAR_MAX_ENTRIES", 10_000, 1, 10_000_000));
+		properties.put("product-api.cache.near.max-entries",
+				env.integer("CACHE_NEAR_MAX_ENTRIES", 10_000, 1, 10_000_000));
 		properties.put("product-api.cache.negative-ttl",
 				env.integer("CACHE_NEGATIVE_TTL_SECONDS", 30, 1, Integer.MAX_VALUE) + "s");
 
@@ -62,8 +63,9 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		putIfSet(properties, "spring.datasource.password", env.text("DATABASE_PASSWORD", database.password()));
 		properties.put("spring.datasource.hikari.maximum-pool-size", env.integer("DATABASE_POOL_SIZE", 10, 1, 1000));
 		if (database.isSqlite()) {
-			// WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at BEGIN
-			// so two writers queue on busy_timeout instead of failing with SQLITE_BUSY mid-transaction.
+			// WAL lets readers run beside the single writer; IMMEDIATE takes the write
+			// lock at BEGIN so two writers queue on busy_timeout instead of failing with
+			// SQLITE_BUSY mid-transaction.
 			String sqlite = "spring.datasource.hikari.data-source-properties.";
 			properties.put(sqlite + "journal_mode", "WAL");
 			properties.put(sqlite + "busy_timeout", "10000");

@@ -15,8 +15,8 @@ import dev.productapi.cache.CacheProperties;
 import dev.productapi.cache.ProductCache;
 
 /**
- * Says once, at start-up, what the API is connected to, and warns loudly when Redis is not
- * there, so "it runs but nothing is cached" is never a silent state.
+ * Says once, at start-up, what the API is connected to, and warns loudly when Redis is
+ * not there, so "it runs but nothing is cached" is never a silent state.
  */
 @Component
 class StartupReport {
@@ -44,8 +44,7 @@ class StartupReport {
 				? new DatabaseUrl(hikari.getJdbcUrl(), hikari.getUsername(), null).describe() : "(custom data source)";
 		String redisAddress = this.redis.getHost() + ":" + this.redis.getPort();
 		logger.info("Database: {}; Redis: {} (command timeout {} ms); cache TTL {} s", database, redisAddress,
-				this.redis.getTimeout().toMillis(),
-				this.cache.ttl().toSeconds());
+				this.redis.getTimeout().toMillis(), this.cache.ttl().toSeconds());
 		if (!this.productCache.ping()) {
 			logger.warn("""
 

@@ -3,9 +3,9 @@ package dev.productapi.product;
 import java.math.BigDecimal;
 
 /**
- * Prices are stored as whole cents. SQLite has no exact decimal type (its NUMERIC affinity
- * turns 29.99 into a binary double), so an integer column is the one representation that is
- * exact on every database we support.
+ * Prices are stored as whole cents. SQLite has no exact decimal type (its NUMERIC
+ * affinity turns 29.99 into a binary double), so an integer column is the one
+ * representation that is exact on every database we support.
  */
 final class Money {
 

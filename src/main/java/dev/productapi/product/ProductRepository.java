@@ -13,8 +13,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Products in the database. Every statement here is portable between SQLite and PostgreSQL;
- * the schema differences live in the Flyway migrations.
+ * Products in the database. Every statement here is portable between SQLite and
+ * PostgreSQL; the schema differences live in the Flyway migrations.
  */
 @Repository
 public class ProductRepository {
@@ -44,16 +44,15 @@ public class ProductRepository {
 	}
 
 	private int insert(Product product, String onConflict) {
-		return this.jdbc
-			.sql("INSERT INTO products (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)" + onConflict)
+		return this.jdbc.sql("INSERT INTO products (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)" + onConflict)
 			.params(product.id(), product.name(), product.description(), Money.toCents(product.price()),
 					product.stockQuantity())
 			.update();
 	}
 
 	/**
-	 * Applies the changes in a single statement, so concurrent partial updates of different
-	 * fields never overwrite each other with values read earlier.
+	 * Applies the changes in a single statement, so concurrent partial updates of
+	 * different fields never overwrite each other with values read earlier.
 	 */
 	public Optional<Product> update(UUID id, ProductChanges changes) {
 		Map<String, Object> assignments = new LinkedHashMap<>();
@@ -72,8 +71,7 @@ public class ProductRepository {
 		List<String> sets = new ArrayList<>();
 		assignments.keySet().forEach((column) -> sets.add(column + " = :" + column));
 		sets.add("updated_at = CURRENT_TIMESTAMP");
-		return this.jdbc
-			.sql("UPDATE products SET " + String.join(", ", sets) + " WHERE id = :id RETURNING " + COLUMNS)
+		return this.jdbc.sql("UPDATE products SET " + String.join(", ", sets) + " WHERE id = :id RETURNING " + COLUMNS)
 			.params(assignments)
 			.param("id", id)
 			.query(ProductRepository::map)

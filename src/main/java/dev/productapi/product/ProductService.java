@@ -13,8 +13,8 @@ import dev.productapi.cache.CachedRead;
 import dev.productapi.cache.ProductCache;
 
 /**
- * Products, read through the cache and written to the database first: each write commits with
- * an outbox entry, then invalidates the product's cache entry.
+ * Products, read through the cache and written to the database first: each write commits
+ * with an outbox entry, then invalidates the product's cache entry.
  */
 @Service
 public class ProductService {
@@ -47,7 +47,9 @@ public class ProductService {
 		return read;
 	}
 
-	/** The product's JSON from the database, or {@code null} if there is no such product. */
+	/**
+	 * The product's JSON from the database, or {@code null} if there is no such product.
+	 */
 	private byte[] readDatabase(UUID id) {
 		return this.repository.findById(id).map(this.json::writeValueAsBytes).orElse(null);
 	}
@@ -79,8 +81,8 @@ public class ProductService {
 	}
 
 	/**
-	 * Commits the write together with its outbox entry, then invalidates. A write that fails
-	 * rolls back both, and leaves the cache alone.
+	 * Commits the write together with its outbox entry, then invalidates. A write that
+	 * fails rolls back both, and leaves the cache alone.
 	 */
 	private <T> T writeThenInvalidate(UUID id, Supplier<T> write) {
 		Written<T> written = this.transactions

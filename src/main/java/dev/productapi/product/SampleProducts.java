@@ -13,12 +13,12 @@ import org.springframework.stereotype.Component;
 /**
  * Seeds three sample products when the table is empty.
  * <p>
- * Runs once every bean is ready but before the web server opens its port, so no request can
- * see the database half-seeded.
+ * Runs once every bean is ready but before the web server opens its port, so no request
+ * can see the database half-seeded.
  * <p>
  * The samples have fixed ids and are inserted with {@code ON CONFLICT DO NOTHING}. Two
- * instances that start together may both see an empty table, but they insert the same three
- * rows, so the second insert is a no-op. No lock and no coordination are needed.
+ * instances that start together may both see an empty table, but they insert the same
+ * three rows, so the second insert is a no-op. No lock and no coordination are needed.
  */
 @Component
 class SampleProducts implements SmartInitializingSingleton {
@@ -55,8 +55,8 @@ class SampleProducts implements SmartInitializingSingleton {
 		}
 		int inserted = 0;
 		for (Product sample : SAMPLES) {
-			// Through the service, so that the fixed ids are invalidated too: Redis may still
-			// hold entries for them from an earlier database.
+			// Through the service, so that the fixed ids are invalidated too: Redis may
+			// still hold entries for them from an earlier database.
 			if (this.products.createIfAbsent(sample)) {
 				inserted++;
 			}

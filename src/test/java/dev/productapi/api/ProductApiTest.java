@@ -39,7 +39,8 @@ class ProductApiTest {
 
 		assertThat(response.status()).isEqualTo(201);
 		JsonNode product = response.json();
-		assertThat(product.get("id").asString()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
+		assertThat(product.get("id").asString())
+			.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
 		assertThat(product.get("name").asString()).isEqualTo("Desk Lamp");
 		assertThat(product.get("description").asString()).isEqualTo("LED, dimmable");
 		assertThat(product.get("stock_quantity").asInt()).isEqualTo(7);
@@ -89,7 +90,8 @@ class ProductApiTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "not-a-uuid", "123", "6f1c7a52-30a4-4bd4-8f0e", "%20", "6f1c7a52-30a4-4bd4-8f0e-2a8b7e2f0c11x" })
+	@ValueSource(strings = { "not-a-uuid", "123", "6f1c7a52-30a4-4bd4-8f0e", "%20",
+			"6f1c7a52-30a4-4bd4-8f0e-2a8b7e2f0c11x" })
 	void aMalformedIdIs404AndNeverAServerError(String id) {
 		assertThat(api.get("/products/" + id).status()).isEqualTo(404);
 		assertThat(api.put("/products/" + id, "{\"name\":\"x\"}").status()).isEqualTo(404);
@@ -112,7 +114,8 @@ class ProductApiTest {
 
 	@Test
 	void putWithAnExplicitNullDescriptionClearsIt() {
-		String id = api.post("/products", "{\"name\":\"Cup\",\"description\":\"blue\",\"price\":3,\"stock_quantity\":1}")
+		String id = api
+			.post("/products", "{\"name\":\"Cup\",\"description\":\"blue\",\"price\":3,\"stock_quantity\":1}")
 			.json()
 			.get("id")
 			.asString();
@@ -198,13 +201,13 @@ class ProductApiTest {
 		Response response = api.post("/products", "{\"name\": \"\", \"price\": -1, \"stock_quantity\": -1}");
 
 		assertThat(response.status()).isEqualTo(400);
-		assertThat(response.json().get("errors").findValuesAsString("field"))
-			.containsExactlyInAnyOrder("name", "price", "stock_quantity");
+		assertThat(response.json().get("errors").findValuesAsString("field")).containsExactlyInAnyOrder("name", "price",
+				"stock_quantity");
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "{\"name\": \"A\", ", "[{\"name\": \"A\", \"price\": 1, \"stock_quantity\": 1}]", "\"text\"",
-			"", "null", "{\"name\": \"A\", \"price\": 1, \"stock_quantity\": 1} trailing" })
+	@ValueSource(strings = { "{\"name\": \"A\", ", "[{\"name\": \"A\", \"price\": 1, \"stock_quantity\": 1}]",
+			"\"text\"", "", "null", "{\"name\": \"A\", \"price\": 1, \"stock_quantity\": 1} trailing" })
 	void aBodyThatIsNotOneJsonObjectIs400(String body) {
 		Response response = api.post("/products", body);
 

@@ -19,8 +19,8 @@ import dev.productapi.support.TestRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The cache-aside protocol, observed in Redis itself: which keys exist, with what value and
- * TTL, and which commands the API sent (the picture {@code redis-cli monitor} shows).
+ * The cache-aside protocol, observed in Redis itself: which keys exist, with what value
+ * and TTL, and which commands the API sent (the picture {@code redis-cli monitor} shows).
  */
 class CacheAsideTest {
 
@@ -49,8 +49,12 @@ class CacheAsideTest {
 			List<String> commands = monitor.commandsOn(key);
 			assertThat(commands.getFirst()).isEqualTo("GET");
 			assertThat(commands).contains("SET").doesNotContain("DEL");
-			List<String> lastSet = monitor.commandsWithArgsOn(key).reversed()
-				.stream().filter((command) -> command.getFirst().equals("SET")).findFirst().orElseThrow();
+			List<String> lastSet = monitor.commandsWithArgsOn(key)
+				.reversed()
+				.stream()
+				.filter((command) -> command.getFirst().equals("SET"))
+				.findFirst()
+				.orElseThrow();
 			assertThat(lastSet.get(3)).isEqualTo("EX");
 			assertThat(inRedis.get(key)).isEqualTo(response.body());
 		}
@@ -82,14 +86,16 @@ class CacheAsideTest {
 			ttls.add(inRedis.ttl("product:" + id));
 		}
 
-		assertThat(ttls).hasSizeGreaterThan(5).allSatisfy((ttl) -> assertThat(ttl).isBetween(TTL_SECONDS * 9 / 10 - 5, TTL_SECONDS));
+		assertThat(ttls).hasSizeGreaterThan(5)
+			.allSatisfy((ttl) -> assertThat(ttl).isBetween(TTL_SECONDS * 9 / 10 - 5, TTL_SECONDS));
 	}
 
 	@Test
 	void aHitServesWhatRedisHoldsWithoutTouchingTheDatabase() {
 		String id = api.create("Table", "300.00", 1);
 		api.get("/products/" + id);
-		String planted = "{\"id\":\"" + id + "\",\"name\":\"from-redis\",\"description\":null,\"price\":1.00,\"stock_quantity\":0}";
+		String planted = "{\"id\":\"" + id
+				+ "\",\"name\":\"from-redis\",\"description\":null,\"price\":1.00,\"stock_quantity\":0}";
 		inRedis.set("product:" + id, planted);
 
 		Response hit = api.get("/products/" + id);

@@ -43,9 +43,8 @@ class CacheConnectionTest {
 	@BeforeEach
 	void connectionToAFrozenRedis() {
 		this.client = RedisClient.create();
-		this.client.setOptions(ClientOptions.builder()
-			.socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build())
-			.build());
+		this.client.setOptions(
+				ClientOptions.builder().socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build()).build());
 		this.connection = new CacheConnection(this.client,
 				RedisURI.builder().withHost("127.0.0.1").withPort(redis.port()).withTimeout(TIMEOUT).build());
 		redis.freeze();

@@ -17,8 +17,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The outbox protocol against a real, migrated SQLite database, with Redis stood in for by a
- * switch: "Redis confirms deletes" or "Redis fails them".
+ * The outbox protocol against a real, migrated SQLite database, with Redis stood in for
+ * by a switch: "Redis confirms deletes" or "Redis fails them".
  */
 class CacheInvalidatorTest {
 
@@ -98,8 +98,8 @@ class CacheInvalidatorTest {
 	void aNewerWriteWhoseDeleteFailsDuringDeliveryStaysPending() {
 		this.redisConfirms = false;
 		this.invalidator.invalidate(this.product, this.invalidator.record(this.product));
-		// While the poll delivers the first entry, a second write of the product commits and
-		// its own delete fails.
+		// While the poll delivers the first entry, a second write of the product commits
+		// and its own delete fails.
 		this.redis = (id) -> {
 			this.redis = (again) -> false;
 			this.invalidator.invalidate(id, this.invalidator.record(id));

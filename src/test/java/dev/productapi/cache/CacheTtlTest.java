@@ -11,7 +11,10 @@ import dev.productapi.support.Await;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Entries expire after {@code CACHE_TTL_SECONDS}, and the next read fills the cache again. */
+/**
+ * Entries expire after {@code CACHE_TTL_SECONDS}, and the next read fills the cache
+ * again.
+ */
 class CacheTtlTest {
 
 	@RegisterExtension

@@ -15,8 +15,8 @@ import dev.productapi.support.TestRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The optional near cache, on two instances sharing Redis and a database: reads are served
- * from memory, and a write on one instance evicts the other's copy through Redis's
+ * The optional near cache, on two instances sharing Redis and a database: reads are
+ * served from memory, and a write on one instance evicts the other's copy through Redis's
  * client-side-caching invalidations.
  */
 class NearCacheCoherenceTest {
@@ -57,7 +57,8 @@ class NearCacheCoherenceTest {
 		// B's invalidation cannot reach Redis; A must not keep serving its copy.
 		assertThat(b.api().put(path, "{\"price\": 3.00}").status()).isEqualTo(200);
 		Api api = a.api();
-		Await.until("instance A drops its copy", Duration.ofSeconds(2), () -> api.get(path).body().contains("\"price\":3.00"));
+		Await.until("instance A drops its copy", Duration.ofSeconds(2),
+				() -> api.get(path).body().contains("\"price\":3.00"));
 		redis.start();
 
 		awaitNearHit(path, "instance A tracks again and serves from memory");

@@ -117,7 +117,8 @@ class NearCacheTest {
 	}
 
 	private void readFromRedis(UUID product, byte[] value) {
-		this.near.complete(product, this.near.reserve(product), (value != null) ? Arrays.copyOf(value, value.length) : null);
+		this.near.complete(product, this.near.reserve(product),
+				(value != null) ? Arrays.copyOf(value, value.length) : null);
 	}
 
 	private static String key(UUID product) {

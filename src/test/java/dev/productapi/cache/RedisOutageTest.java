@@ -15,15 +15,17 @@ import dev.productapi.support.TestRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Redis stopped, frozen or restarted under a running API: every endpoint keeps answering from
- * the database, no request waits on Redis longer than the command timeout, and caching
- * resumes by itself.
+ * Redis stopped, frozen or restarted under a running API: every endpoint keeps answering
+ * from the database, no request waits on Redis longer than the command timeout, and
+ * caching resumes by itself.
  */
 class RedisOutageTest {
 
 	private static final int REDIS_TIMEOUT_MS = 200;
 
-	/** The timeout, plus room for a loaded CI machine; far below Lettuce's 60 s default. */
+	/**
+	 * The timeout, plus room for a loaded CI machine; far below Lettuce's 60 s default.
+	 */
 	private static final long BUDGET_MS = REDIS_TIMEOUT_MS + 800;
 
 	@RegisterExtension
@@ -97,7 +99,10 @@ class RedisOutageTest {
 		return response;
 	}
 
-	/** Waits until a fresh product goes MISS then HIT, which only happens with Redis working. */
+	/**
+	 * Waits until a fresh product goes MISS then HIT, which only happens with Redis
+	 * working.
+	 */
 	private void awaitCaching() {
 		String probe = api.create("Probe", "1.00", 1);
 		Await.until("the API caches again", Duration.ofSeconds(15),

@@ -97,7 +97,10 @@ class SingleFlightTest {
 		assertThat(next.joined()).isFalse();
 	}
 
-	/** Every caller is blocked: the leader in its loader, the others waiting for its result. */
+	/**
+	 * Every caller is blocked: the leader in its loader, the others waiting for its
+	 * result.
+	 */
 	private static void awaitAllWaiting(List<Thread> threads) throws InterruptedException {
 		while (!threads.stream().allMatch((thread) -> thread.getState() == Thread.State.WAITING)) {
 			Thread.sleep(1);

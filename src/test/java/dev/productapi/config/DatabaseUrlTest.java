@@ -13,7 +13,8 @@ class DatabaseUrlTest {
 
 	@Test
 	void jdbcUrlsPassThrough() {
-		assertThat(DatabaseUrl.parse("jdbc:sqlite:./data/x.db")).isEqualTo(new DatabaseUrl("jdbc:sqlite:./data/x.db", null, null));
+		assertThat(DatabaseUrl.parse("jdbc:sqlite:./data/x.db"))
+			.isEqualTo(new DatabaseUrl("jdbc:sqlite:./data/x.db", null, null));
 		assertThat(DatabaseUrl.parse("jdbc:postgresql://db:5432/products?sslmode=require"))
 			.isEqualTo(new DatabaseUrl("jdbc:postgresql://db:5432/products?sslmode=require", null, null));
 	}

@@ -16,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The documented environment variables, their defaults, and the errors bad values produce. */
+/**
+ * The documented environment variables, their defaults, and the errors bad values
+ * produce.
+ */
 class EnvironmentSettingsTest {
 
 	@Test
@@ -40,10 +43,10 @@ class EnvironmentSettingsTest {
 
 	@Test
 	void everyVariableIsTranslated() {
-		Map<String, Object> properties = translate(Map.of("API_PORT", "9090", "REDIS_HOST", "cache.internal",
-				"REDIS_PORT", "6380", "REDIS_PASSWORD", "secret", "REDIS_TLS", "true", "REDIS_TIMEOUT_MS", "50",
-				"CACHE_TTL_SECONDS", "60", "DATABASE_URL", "postgresql://app:pw@db:5432/products",
-				"DATABASE_POOL_SIZE", "20"));
+		Map<String, Object> properties = translate(
+				Map.of("API_PORT", "9090", "REDIS_HOST", "cache.internal", "REDIS_PORT", "6380", "REDIS_PASSWORD",
+						"secret", "REDIS_TLS", "true", "REDIS_TIMEOUT_MS", "50", "CACHE_TTL_SECONDS", "60",
+						"DATABASE_URL", "postgresql://app:pw@db:5432/products", "DATABASE_POOL_SIZE", "20"));
 
 		assertThat(properties).containsEntry("server.port", 9090)
 			.containsEntry("spring.data.redis.host", "cache.internal")
@@ -77,7 +80,8 @@ class EnvironmentSettingsTest {
 
 	@Test
 	void theApplicationRefusesToStartWithABadSetting() {
-		assertThatThrownBy(() -> RunningApp.start(Map.of("CACHE_TTL_SECONDS", "-5", "DATABASE_URL", TestDatabases.sqlite())))
+		assertThatThrownBy(
+				() -> RunningApp.start(Map.of("CACHE_TTL_SECONDS", "-5", "DATABASE_URL", TestDatabases.sqlite())))
 			.isInstanceOf(InvalidSettingException.class)
 			.hasMessageContaining("CACHE_TTL_SECONDS");
 	}

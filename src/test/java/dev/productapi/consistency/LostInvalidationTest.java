@@ -17,9 +17,10 @@ import dev.productapi.support.TestRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A write whose invalidation cannot reach Redis: Redis comes back with the old value still in
- * it (a freeze or a write pause, not a restart). No read may return the old value once the
- * write has returned, and the outbox must deliver the delete and drain by itself.
+ * A write whose invalidation cannot reach Redis: Redis comes back with the old value
+ * still in it (a freeze or a write pause, not a restart). No read may return the old
+ * value once the write has returned, and the outbox must deliver the delete and drain by
+ * itself.
  */
 class LostInvalidationTest {
 
@@ -58,8 +59,8 @@ class LostInvalidationTest {
 		redis.pauseWrites(Duration.ofSeconds(3));
 		assertThat(api.put("/products/" + id, "{\"price\": 4.00}").status()).isEqualTo(200);
 		assertThat(redis.commands().get("product:" + id)).contains("\"price\":3.00");
-		// Reads of this product bypass Redis while its invalidation is pending, whatever the
-		// circuit breaker says about Redis as a whole.
+		// Reads of this product bypass Redis while its invalidation is pending, whatever
+		// the circuit breaker says about Redis as a whole.
 		Response read = api.get("/products/" + id);
 		assertThat(priceOf(read)).isEqualTo("4.00");
 		assertThat(read.cache()).isEqualTo("BYPASS");

@@ -66,7 +66,8 @@ class RandomizedRaceTest {
 					while (System.nanoTime() < end) {
 						String id = ids.get(ThreadLocalRandom.current().nextInt(HOT_IDS));
 						int stock = ThreadLocalRandom.current().nextInt(1_000_000);
-						count(api.put("/products/" + id, "{\"stock_quantity\": " + stock + "}").status(), writes, failures);
+						count(api.put("/products/" + id, "{\"stock_quantity\": " + stock + "}").status(), writes,
+								failures);
 					}
 				});
 			}
@@ -78,8 +79,8 @@ class RandomizedRaceTest {
 		assertThat(writes.get()).isGreaterThan(20);
 		Await.until("the outbox drains", Duration.ofSeconds(10), () -> app.app().pendingInvalidations() == 0);
 		assertThat(Consistency.staleEntries(app.redis(), app.app(), ids)).isEmpty();
-		System.out.printf("Randomized race: %d reads, %d writes, %.0f stale sets prevented%n", reads.get(), writes.get(),
-				app.app().counter("product.cache.stale.sets.prevented"));
+		System.out.printf("Randomized race: %d reads, %d writes, %.0f stale sets prevented%n", reads.get(),
+				writes.get(), app.app().counter("product.cache.stale.sets.prevented"));
 	}
 
 	private static void count(int status, AtomicInteger ok, AtomicInteger failures) {

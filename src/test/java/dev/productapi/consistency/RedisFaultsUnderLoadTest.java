@@ -26,11 +26,11 @@ import dev.productapi.support.TestRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A read/write load while Redis is killed, restarted, frozen and write-paused. No request may
- * fail, every acknowledged write must be visible afterwards, Redis must end with no stale
- * value, and the circuit breaker must keep a dead Redis from costing a timeout per request:
- * while Redis is down or frozen, only the reads in flight when it failed and one probe per
- * retry interval may wait on it.
+ * A read/write load while Redis is killed, restarted, frozen and write-paused. No request
+ * may fail, every acknowledged write must be visible afterwards, Redis must end with no
+ * stale value, and the circuit breaker must keep a dead Redis from costing a timeout per
+ * request: while Redis is down or frozen, only the reads in flight when it failed and one
+ * probe per retry interval may wait on it.
  */
 class RedisFaultsUnderLoadTest {
 
@@ -42,7 +42,9 @@ class RedisFaultsUnderLoadTest {
 
 	private static final Duration FAULT = Duration.ofMillis(1500);
 
-	/** The circuit breaker's retry interval ({@code product-api.cache.retry-interval}). */
+	/**
+	 * The circuit breaker's retry interval ({@code product-api.cache.retry-interval}).
+	 */
 	private static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
 	@RegisterExtension
@@ -101,7 +103,8 @@ class RedisFaultsUnderLoadTest {
 							serverErrors.incrementAndGet();
 						}
 						if (stock % 25 == 0) {
-							Response created = api.post("/products", "{\"name\":\"New\",\"price\":2,\"stock_quantity\":" + stock + "}");
+							Response created = api.post("/products",
+									"{\"name\":\"New\",\"price\":2,\"stock_quantity\":" + stock + "}");
 							if (created.status() == 201) {
 								allIds.add(created.json().get("id").asString());
 							}
@@ -145,11 +148,14 @@ class RedisFaultsUnderLoadTest {
 		}
 		assertThat(Consistency.staleEntries(redis, app.app(), List.copyOf(allIds))).isEmpty();
 
-		System.out.printf("Faults under load: %d reads during faults (p50 %d ms, p99 %d ms, max %d ms), "
-				+ "%.0f of them waited on a failing Redis%n", faultReadMillis.size(), percentile(faultReadMillis, 0.5),
-				percentile(faultReadMillis, 0.99), percentile(faultReadMillis, 1.0), failedReadsWhileDownOrFrozen);
+		System.out.printf(
+				"Faults under load: %d reads during faults (p50 %d ms, p99 %d ms, max %d ms), "
+						+ "%.0f of them waited on a failing Redis%n",
+				faultReadMillis.size(), percentile(faultReadMillis, 0.5), percentile(faultReadMillis, 0.99),
+				percentile(faultReadMillis, 1.0), failedReadsWhileDownOrFrozen);
 		assertThat(faultReadMillis).hasSizeGreaterThan(100);
-		// Per fault: each client's request in flight when Redis failed, then one probe per retry interval.
+		// Per fault: each client's request in flight when Redis failed, then one probe
+		// per retry interval.
 		long probesPerFault = FAULT.toMillis() / RETRY_INTERVAL.toMillis() + 1;
 		assertThat(failedReadsWhileDownOrFrozen).as("reads that waited on Redis while it was down or frozen")
 			.isLessThanOrEqualTo(2 * (READERS + WRITERS + probesPerFault));

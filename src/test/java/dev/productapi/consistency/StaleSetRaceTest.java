@@ -13,10 +13,10 @@ import dev.productapi.support.MissPathGate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The stale-set race, forced deterministically: a miss reads the old row, a write commits and
- * invalidates, then the miss tries to store what it read. With the lease protocol the store is
- * refused; with it switched off the same interleaving leaves the old row in Redis for a whole
- * TTL, which proves this test can see the bug.
+ * The stale-set race, forced deterministically: a miss reads the old row, a write commits
+ * and invalidates, then the miss tries to store what it read. With the lease protocol the
+ * store is refused; with it switched off the same interleaving leaves the old row in
+ * Redis for a whole TTL, which proves this test can see the bug.
  */
 class StaleSetRaceTest {
 
@@ -49,7 +49,10 @@ class StaleSetRaceTest {
 		assertThat(api.get("/products/" + id).body()).contains("\"price\":10.00");
 	}
 
-	/** A miss reads price 10, then a PUT to 20 commits and invalidates, then the miss fills. */
+	/**
+	 * A miss reads price 10, then a PUT to 20 commits and invalidates, then the miss
+	 * fills.
+	 */
 	private static String raceASlowMissAgainstAWrite(Api api) throws Exception {
 		String id = api.create("Racer", "10.00", 1);
 		MissPathGate.Gate gate = MissPathGate.arm();

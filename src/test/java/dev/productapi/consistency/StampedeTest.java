@@ -42,9 +42,10 @@ class StampedeTest {
 	}
 
 	/**
-	 * Usually one read: the instance that loses the lease waits for the other's fill. Two when
-	 * the wait for that fill ({@code product-api.cache.lease-wait}) runs out first on a busy
-	 * machine; the loser then reads the database itself rather than keep its requests waiting.
+	 * Usually one read: the instance that loses the lease waits for the other's fill. Two
+	 * when the wait for that fill ({@code product-api.cache.lease-wait}) runs out first
+	 * on a busy machine; the loser then reads the database itself rather than keep its
+	 * requests waiting.
 	 */
 	@Test
 	void coldKeyBurstOnTwoInstancesCostsAtMostTwoDatabaseReads() throws Exception {

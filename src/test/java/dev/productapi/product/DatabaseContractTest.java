@@ -14,8 +14,8 @@ import dev.productapi.support.RunningApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The repository against each supported database, migrated by Flyway at start-up: the same
- * statements must behave the same on SQLite and PostgreSQL.
+ * The repository against each supported database, migrated by Flyway at start-up: the
+ * same statements must behave the same on SQLite and PostgreSQL.
  */
 class DatabaseContractTest {
 

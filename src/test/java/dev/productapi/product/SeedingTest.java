@@ -19,7 +19,10 @@ import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Sample data: three products on an empty database, never more, however many instances start. */
+/**
+ * Sample data: three products on an empty database, never more, however many instances
+ * start.
+ */
 class SeedingTest {
 
 	@RegisterExtension

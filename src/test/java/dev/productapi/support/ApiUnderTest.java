@@ -9,8 +9,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The API under test, started once per test class with a Redis server of its own and a fresh
- * database: {@code @RegisterExtension static final ApiUnderTest app = ApiUnderTest.withSettings(...)}.
+ * The API under test, started once per test class with a Redis server of its own and a
+ * fresh database:
+ * {@code @RegisterExtension static final ApiUnderTest app = ApiUnderTest.withSettings(...)}.
  * Several instances may share that Redis and that database, as instances behind a load
  * balancer do.
  */
@@ -39,7 +40,10 @@ public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 		return new ApiUnderTest(settings);
 	}
 
-	/** Test-only configuration classes to add to the application, such as {@link MissPathGate}. */
+	/**
+	 * Test-only configuration classes to add to the application, such as
+	 * {@link MissPathGate}.
+	 */
 	public ApiUnderTest withSources(Class<?>... sources) {
 		this.sources = sources;
 		return this;
@@ -56,7 +60,10 @@ public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 		return this;
 	}
 
-	/** Starts the API while its Redis is still down; the test starts Redis with {@code redis().start()}. */
+	/**
+	 * Starts the API while its Redis is still down; the test starts Redis with
+	 * {@code redis().start()}.
+	 */
 	public ApiUnderTest withRedisDownAtStart() {
 		this.redisAtStart = false;
 		return this;

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import dev.productapi.ProductApiApplication;
 
 /**
- * The application in a JVM of its own, for tests of what separate instances do at the same
- * time (in one JVM, Spring Boot's start-up shares global state such as logging).
+ * The application in a JVM of its own, for tests of what separate instances do at the
+ * same time (in one JVM, Spring Boot's start-up shares global state such as logging).
  */
 public final class AppProcess implements AutoCloseable {
 
@@ -30,11 +30,14 @@ public final class AppProcess implements AutoCloseable {
 	public static AppProcess start(Map<String, String> settings) {
 		try {
 			Path log = Files.createTempFile("product-api", ".log");
-			List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-					"--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-					ProductApiApplication.class.getName(), "--API_PORT=0"));
+			List<String> command = new ArrayList<>(
+					List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+							"--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+							ProductApiApplication.class.getName(), "--API_PORT=0"));
 			settings.forEach((name, value) -> command.add("--" + name + "=" + value));
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.start();
 			return new AppProcess(process, log);
 		}
 		catch (IOException ex) {

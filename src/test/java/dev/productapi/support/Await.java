@@ -3,7 +3,9 @@ package dev.productapi.support;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition until it holds, failing with a message that says what never happened. */
+/**
+ * Polls a condition until it holds, failing with a message that says what never happened.
+ */
 public final class Await {
 
 	private Await() {

@@ -15,7 +15,9 @@ public final class Consistency {
 	private Consistency() {
 	}
 
-	/** The ids whose Redis entry disagrees with the database row (a missing entry agrees). */
+	/**
+	 * The ids whose Redis entry disagrees with the database row (a missing entry agrees).
+	 */
 	public static List<String> staleEntries(TestRedis redis, RunningApp app, List<String> ids) {
 		ProductRepository repository = app.bean(ProductRepository.class);
 		List<String> stale = new ArrayList<>();

@@ -16,8 +16,8 @@ import dev.productapi.product.ProductRepository;
 /**
  * A test-only hook between the database read and the cache fill of a miss: it wraps the
  * repository, so production code carries nothing for it. Pass this class to
- * {@link RunningApp#start} as an extra source, then {@link #arm()} it to hold the next read,
- * or {@link #jitter} it to widen every race window at random.
+ * {@link RunningApp#start} as an extra source, then {@link #arm()} it to hold the next
+ * read, or {@link #jitter} it to widen every race window at random.
  */
 public class MissPathGate {
 

@@ -11,9 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Free ports for test topologies, taken from 10000-21999: below Linux's ephemeral range
  * (32768 and up), so no outgoing connection grabs one between the check and the server's
- * bind, and low enough that a cluster node's bus port (port + 10000) is valid and also below
- * that range. Redis 6.2 has no {@code cluster-port} setting, so the bus port must be
- * port + 10000. Ports handed out in this JVM are not handed out again.
+ * bind, and low enough that a cluster node's bus port (port + 10000) is valid and also
+ * below that range. Redis 6.2 has no {@code cluster-port} setting, so the bus port must
+ * be port + 10000. Ports handed out in this JVM are not handed out again.
  */
 final class Ports {
 
@@ -26,7 +26,10 @@ final class Ports {
 	private Ports() {
 	}
 
-	/** A port that is free on 127.0.0.1, and whose port + 10000 is free too if {@code withBusPort}. */
+	/**
+	 * A port that is free on 127.0.0.1, and whose port + 10000 is free too if
+	 * {@code withBusPort}.
+	 */
 	static int free(boolean withBusPort) {
 		for (int attempt = 0; attempt < 1000; attempt++) {
 			int port = ThreadLocalRandom.current().nextInt(FIRST, LAST + 1);

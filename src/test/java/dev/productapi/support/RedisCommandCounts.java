@@ -21,7 +21,9 @@ public record RedisCommandCounts(Map<String, Long> calls) {
 		return new RedisCommandCounts(calls);
 	}
 
-	/** Commands run since {@code before}, ignoring the INFO calls this class itself makes. */
+	/**
+	 * Commands run since {@code before}, ignoring the INFO calls this class itself makes.
+	 */
 	public Map<String, Long> since(RedisCommandCounts before) {
 		Map<String, Long> delta = new HashMap<>();
 		this.calls.forEach((command, count) -> {

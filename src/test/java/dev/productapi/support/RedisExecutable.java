@@ -14,12 +14,12 @@ import redis.embedded.core.ExecutableProvider;
 
 /**
  * The {@code redis-server} binary the tests run: the one on the PATH when there is one,
- * otherwise the binary shipped in the embedded-redis jar (6.2.x for linux-amd64), so a machine
- * without Redis still runs every test.
+ * otherwise the binary shipped in the embedded-redis jar (6.2.x for linux-amd64), so a
+ * machine without Redis still runs every test.
  * <p>
  * The choice can be forced with the system property {@value #PROPERTY} or the environment
- * variable {@value #ENVIRONMENT} (the property wins): {@code embedded} for the jar's binary,
- * {@code path} for the PATH's, or the path of a {@code redis-server} file.
+ * variable {@value #ENVIRONMENT} (the property wins): {@code embedded} for the jar's
+ * binary, {@code path} for the PATH's, or the path of a {@code redis-server} file.
  */
 public final class RedisExecutable {
 
@@ -76,7 +76,9 @@ public final class RedisExecutable {
 		return this.file.getAbsolutePath();
 	}
 
-	/** Where the binary came from: {@code PATH}, {@code embedded} or {@code configured}. */
+	/**
+	 * Where the binary came from: {@code PATH}, {@code embedded} or {@code configured}.
+	 */
 	public String source() {
 		return this.source;
 	}
@@ -111,7 +113,8 @@ public final class RedisExecutable {
 		if (configured.equalsIgnoreCase("path")) {
 			File onPath = onPath();
 			if (onPath == null) {
-				throw new IllegalStateException(PROPERTY + "/" + ENVIRONMENT + " asks for redis-server from the PATH, but there is none");
+				throw new IllegalStateException(
+						PROPERTY + "/" + ENVIRONMENT + " asks for redis-server from the PATH, but there is none");
 			}
 			return new RedisExecutable(onPath, "PATH");
 		}

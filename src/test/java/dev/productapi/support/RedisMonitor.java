@@ -15,8 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code redis-cli monitor}, for tests: records every command the server executes, including
- * those run inside Lua scripts, so a test can assert the picture the README promises.
+ * {@code redis-cli monitor}, for tests: records every command the server executes,
+ * including those run inside Lua scripts, so a test can assert the picture the README
+ * promises.
  */
 public final class RedisMonitor implements AutoCloseable {
 
@@ -34,7 +35,8 @@ public final class RedisMonitor implements AutoCloseable {
 		OutputStream out = this.socket.getOutputStream();
 		out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
 		out.flush();
-		BufferedReader in = new BufferedReader(new InputStreamReader(this.socket.getInputStream(), StandardCharsets.UTF_8));
+		BufferedReader in = new BufferedReader(
+				new InputStreamReader(this.socket.getInputStream(), StandardCharsets.UTF_8));
 		in.readLine(); // +OK
 		Thread.ofVirtual().start(() -> read(in));
 	}
@@ -49,8 +51,9 @@ public final class RedisMonitor implements AutoCloseable {
 	}
 
 	/**
-	 * The commands executed so far on {@code key} (as their first argument), in order, e.g.
-	 * {@code [GET, SET]}. Waits until every command sent before this call has been seen.
+	 * The commands executed so far on {@code key} (as their first argument), in order,
+	 * e.g. {@code [GET, SET]}. Waits until every command sent before this call has been
+	 * seen.
 	 */
 	public List<String> commandsOn(String key) {
 		return commandsWithArgsOn(key).stream().map((command) -> command.get(0)).toList();

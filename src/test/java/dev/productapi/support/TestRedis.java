@@ -21,12 +21,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Redis server of the test's own, on a free port, that the test may stop, restart,
- * freeze and thaw. Uses {@code redis-server} from the PATH when there is one, otherwise the
- * binary shipped in the embedded-redis jar, so a machine without Redis still runs every test
- * ({@link RedisExecutable} finds it, and can be told to use one or the other).
+ * freeze and thaw. Uses {@code redis-server} from the PATH when there is one, otherwise
+ * the binary shipped in the embedded-redis jar, so a machine without Redis still runs
+ * every test ({@link RedisExecutable} finds it, and can be told to use one or the other).
  * <p>
- * As an extension ({@code @RegisterExtension static final TestRedis redis = new TestRedis()})
- * it runs for the whole test class.
+ * As an extension
+ * ({@code @RegisterExtension static final TestRedis redis = new TestRedis()}) it runs for
+ * the whole test class.
  */
 public final class TestRedis implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
@@ -96,8 +97,8 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, AfterA
 	}
 
 	/**
-	 * Freezes the server with SIGSTOP: connections stay open but nothing is answered, which is
-	 * what an overloaded or partitioned Redis looks like to a client.
+	 * Freezes the server with SIGSTOP: connections stay open but nothing is answered,
+	 * which is what an overloaded or partitioned Redis looks like to a client.
 	 */
 	public synchronized void freeze() {
 		signal("STOP");
@@ -131,8 +132,8 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, AfterA
 	}
 
 	/**
-	 * {@code CLIENT PAUSE <ms> WRITE}: the server keeps answering reads but holds every write,
-	 * the nastiest case for invalidation, since stale values stay readable.
+	 * {@code CLIENT PAUSE <ms> WRITE}: the server keeps answering reads but holds every
+	 * write, the nastiest case for invalidation, since stale values stay readable.
 	 */
 	public void pauseWrites(Duration duration) {
 		client("PAUSE", String.valueOf(duration.toMillis()), "WRITE");

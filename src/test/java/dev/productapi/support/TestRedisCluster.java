@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +16,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.RedisURI;
@@ -31,22 +29,22 @@ import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 
 /**
- * A Redis Cluster of the test's own on 127.0.0.1: three masters with one replica each (six
- * {@code redis-server} processes, each with its own temporary directory, {@code nodes.conf}
- * and log), formed without {@code redis-cli} by {@code CLUSTER SET-CONFIG-EPOCH},
- * {@code ADDSLOTS} (in batches: Redis 6.2 has no {@code ADDSLOTSRANGE}), {@code MEET} and
- * {@code REPLICATE}. Masters own 0-5460, 5461-10922 and 10923-16383, as redis-cli would
- * assign them.
+ * A Redis Cluster of the test's own on 127.0.0.1: three masters with one replica each
+ * (six {@code redis-server} processes, each with its own temporary directory,
+ * {@code nodes.conf} and log), formed without {@code redis-cli} by
+ * {@code CLUSTER SET-CONFIG-EPOCH}, {@code ADDSLOTS} (in batches: Redis 6.2 has no
+ * {@code ADDSLOTSRANGE}), {@code MEET} and {@code REPLICATE}. Masters own 0-5460,
+ * 5461-10922 and 10923-16383, as redis-cli would assign them.
  * <p>
- * {@code cluster-node-timeout} is {@value #NODE_TIMEOUT_MILLIS} ms so a master failover is over
- * in a few seconds, and {@code cluster-replica-validity-factor} is 0 so a replica is promoted
- * however long it was cut off (with the default, 10, a replica whose link to its master had
- * been down for more than about 10 x node timeout + 10 s would never take over). Full coverage
- * is required (the default): while a master is down and not yet replaced, the cluster refuses
- * every command with CLUSTERDOWN.
+ * {@code cluster-node-timeout} is {@value #NODE_TIMEOUT_MILLIS} ms so a master failover
+ * is over in a few seconds, and {@code cluster-replica-validity-factor} is 0 so a replica
+ * is promoted however long it was cut off (with the default, 10, a replica whose link to
+ * its master had been down for more than about 10 x node timeout + 10 s would never take
+ * over). Full coverage is required (the default): while a master is down and not yet
+ * replaced, the cluster refuses every command with CLUSTERDOWN.
  * <p>
- * Node ports are below 22000 because the cluster bus listens on port + 10000 (Redis 6.2 has
- * no {@code cluster-port}).
+ * Node ports are below 22000 because the cluster bus listens on port + 10000 (Redis 6.2
+ * has no {@code cluster-port}).
  */
 public final class TestRedisCluster implements AutoCloseable {
 
@@ -85,7 +83,8 @@ public final class TestRedisCluster implements AutoCloseable {
 				return cluster;
 			}
 			catch (RedisNode.StartFailure ex) {
-				// most likely a port taken between the check and the bind: try other ports
+				// most likely a port taken between the check and the bind: try other
+				// ports
 				last = ex;
 				cluster.close();
 			}
@@ -109,7 +108,8 @@ public final class TestRedisCluster implements AutoCloseable {
 		for (int i = 0; i < this.nodes.size(); i++) {
 			RedisCommands<String, String> commands = this.nodes.get(i).commands();
 			this.ids.put(this.nodes.get(i), commands.clusterMyId());
-			// distinct epochs up front, as redis-cli does, so no epoch collision has to be resolved
+			// distinct epochs up front, as redis-cli does, so no epoch collision has to
+			// be resolved
 			commands.clusterSetConfigEpoch(i + 1);
 		}
 		for (int i = 0; i < MASTERS; i++) {
@@ -141,8 +141,7 @@ public final class TestRedisCluster implements AutoCloseable {
 		List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--bind", RedisNode.HOST,
 				"--protected-mode", "no", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
 				"--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes.conf").toString(),
-				"--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MILLIS), "--cluster-replica-validity-factor",
-				"0",
+				"--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MILLIS), "--cluster-replica-validity-factor", "0",
 				// a full sync at once, without the disk, and without 7.0's 5 s delay
 				"--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
 		if (executable.isAtLeast(7, 0)) {
@@ -164,16 +163,21 @@ public final class TestRedisCluster implements AutoCloseable {
 
 	private boolean knowsEveryone(RedisNode node) {
 		List<NodeView> view = view(node);
-		return view.size() == this.nodes.size()
-				&& view.stream().noneMatch((entry) -> entry.flags().contains("handshake") || entry.flags().contains("noaddr"));
+		return view.size() == this.nodes.size() && view.stream()
+			.noneMatch((entry) -> entry.flags().contains("handshake") || entry.flags().contains("noaddr"));
 	}
 
-	/** How long {@link #started()} took, from the first process start to a stable cluster. */
+	/**
+	 * How long {@link #started()} took, from the first process start to a stable cluster.
+	 */
 	public Duration startupTime() {
 		return this.startupTime;
 	}
 
-	/** All six nodes, in start order: master-1..3, then replica-1..3 (whatever their roles are now). */
+	/**
+	 * All six nodes, in start order: master-1..3, then replica-1..3 (whatever their roles
+	 * are now).
+	 */
 	public List<RedisNode> nodes() {
 		return List.copyOf(this.nodes);
 	}
@@ -183,7 +187,10 @@ public final class TestRedisCluster implements AutoCloseable {
 		return this.nodes.stream().map(RedisNode::address).toList();
 	}
 
-	/** Every node's address, comma-separated: a {@code REDIS_CLUSTER_NODES}-style seed list. */
+	/**
+	 * Every node's address, comma-separated: a {@code REDIS_CLUSTER_NODES}-style seed
+	 * list.
+	 */
 	public String seedNodes() {
 		return String.join(",", nodeAddresses());
 	}
@@ -212,7 +219,10 @@ public final class TestRedisCluster implements AutoCloseable {
 		throw new IllegalStateException("No master serves slot " + slot);
 	}
 
-	/** The masters now, as a running node sees them (a failed master without slots is left out). */
+	/**
+	 * The masters now, as a running node sees them (a failed master without slots is left
+	 * out).
+	 */
 	public List<RedisNode> masters() {
 		return currentView().stream()
 			.filter((entry) -> entry.master() && !entry.slots().isEmpty())
@@ -231,8 +241,8 @@ public final class TestRedisCluster implements AutoCloseable {
 	}
 
 	/**
-	 * A Lettuce cluster client's synchronous commands: follows MOVED and ASK, refreshes its
-	 * topology on redirects and reconnection trouble and every second.
+	 * A Lettuce cluster client's synchronous commands: follows MOVED and ASK, refreshes
+	 * its topology on redirects and reconnection trouble and every second.
 	 */
 	public synchronized RedisAdvancedClusterCommands<String, String> commands() {
 		if (this.connection == null) {
@@ -258,11 +268,11 @@ public final class TestRedisCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until the master's replica has taken over: the replica accepts a write to one of
-	 * the master's slots (polled every 20 ms; the time of the first success is
-	 * {@link Failover#writableAt()}) and every running node maps all of the master's slots to
-	 * it. The test crashes or freezes the master first ({@link RedisNode#kill()},
-	 * {@link RedisNode#freeze()}).
+	 * Waits until the master's replica has taken over: the replica accepts a write to one
+	 * of the master's slots (polled every 20 ms; the time of the first success is
+	 * {@link Failover#writableAt()}) and every running node maps all of the master's
+	 * slots to it. The test crashes or freezes the master first
+	 * ({@link RedisNode#kill()}, {@link RedisNode#freeze()}).
 	 */
 	public Failover awaitFailover(RedisNode master, Duration timeout) {
 		Instant begin = Instant.now();
@@ -294,7 +304,8 @@ public final class TestRedisCluster implements AutoCloseable {
 			if (writableAt != null && System.nanoTime() - nextViewPoll >= 0) {
 				nextViewPoll = System.nanoTime() + 100_000_000L;
 				if (allRunningNodesAgree((view) -> view.stream()
-					.anyMatch((entry) -> entry.id().equals(replicaId) && entry.master() && contains(entry.slots(), expected)))) {
+					.anyMatch((entry) -> entry.id().equals(replicaId) && entry.master()
+							&& contains(entry.slots(), expected)))) {
 					refreshClient();
 					return new Failover(master, replica, disruptedAt, writableAt, Instant.now());
 				}
@@ -309,18 +320,19 @@ public final class TestRedisCluster implements AutoCloseable {
 
 	/**
 	 * Cuts the master's replica off from it so that every write to the master from now on
-	 * reaches the master only: see {@link ReplicationHold}. {@link ReplicationHold#crashMaster()}
-	 * and then {@link #awaitFailover} promote the replica without those writes.
+	 * reaches the master only: see {@link ReplicationHold}.
+	 * {@link ReplicationHold#crashMaster()} and then {@link #awaitFailover} promote the
+	 * replica without those writes.
 	 */
 	public ReplicationHold holdBackReplication(RedisNode master) {
 		return ReplicationHold.start(master, replicaOf(master));
 	}
 
 	/**
-	 * Moves a slot, with its keys, to another master as redis-cli would: SETSLOT IMPORTING on
-	 * the target, MIGRATING on the source, MIGRATE of every key from GETKEYSINSLOT, then
-	 * SETSLOT NODE on the target, the source and the other masters, and waits until every
-	 * running node agrees.
+	 * Moves a slot, with its keys, to another master as redis-cli would: SETSLOT
+	 * IMPORTING on the target, MIGRATING on the source, MIGRATE of every key from
+	 * GETKEYSINSLOT, then SETSLOT NODE on the target, the source and the other masters,
+	 * and waits until every running node agrees.
 	 */
 	public void migrateSlot(int slot, RedisNode to) {
 		SlotMigration migration = beginSlotMigration(slot, to);
@@ -331,9 +343,9 @@ public final class TestRedisCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Starts moving a slot and returns half-way, so a test can see ASK redirections: the source
-	 * answers ASK for the slot's keys it no longer has. Returns null if {@code to} already
-	 * serves the slot.
+	 * Starts moving a slot and returns half-way, so a test can see ASK redirections: the
+	 * source answers ASK for the slot's keys it no longer has. Returns null if {@code to}
+	 * already serves the slot.
 	 */
 	public SlotMigration beginSlotMigration(int slot, RedisNode to) {
 		RedisNode from = masterForSlot(slot);
@@ -346,9 +358,9 @@ public final class TestRedisCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every running node that is not frozen says {@code cluster_state:ok}, all of
-	 * them agree on the roles and the slot map, and every running replica of a running master
-	 * has its replication link up.
+	 * Waits until every running node that is not frozen says {@code cluster_state:ok},
+	 * all of them agree on the roles and the slot map, and every running replica of a
+	 * running master has its replication link up.
 	 */
 	public void awaitStable(Duration timeout) {
 		awaitCondition("the cluster is stable", timeout, () -> {
@@ -371,7 +383,10 @@ public final class TestRedisCluster implements AutoCloseable {
 		});
 	}
 
-	/** True when every observer's view satisfies the condition and all views agree on roles and slots. */
+	/**
+	 * True when every observer's view satisfies the condition and all views agree on
+	 * roles and slots.
+	 */
 	private boolean allRunningNodesAgree(Predicate<List<NodeView>> condition) {
 		String signature = null;
 		for (RedisNode node : observers()) {
@@ -401,7 +416,8 @@ public final class TestRedisCluster implements AutoCloseable {
 	private static String signature(List<NodeView> view) {
 		Map<String, String> entries = new TreeMap<>();
 		for (NodeView entry : view) {
-			entries.put(entry.id(), (entry.master() ? "master " + ranges(entry.slots()) : "replica of " + entry.masterId()));
+			entries.put(entry.id(),
+					(entry.master() ? "master " + ranges(entry.slots()) : "replica of " + entry.masterId()));
 		}
 		return entries.toString();
 	}
@@ -444,8 +460,8 @@ public final class TestRedisCluster implements AutoCloseable {
 			}
 			String[] fields = line.trim().split(" ");
 			String address = fields[1];
-			int port = Integer.parseInt(address.substring(address.lastIndexOf(':', address.indexOf('@')) + 1,
-					address.indexOf('@')));
+			int port = Integer
+				.parseInt(address.substring(address.lastIndexOf(':', address.indexOf('@')) + 1, address.indexOf('@')));
 			Set<String> flags = Set.of(fields[2].split(","));
 			BitSet slots = new BitSet(SLOTS);
 			for (int i = 8; i < fields.length; i++) {
@@ -458,7 +474,8 @@ public final class TestRedisCluster implements AutoCloseable {
 					slots.set(Integer.parseInt(range));
 				}
 				else {
-					slots.set(Integer.parseInt(range.substring(0, dash)), Integer.parseInt(range.substring(dash + 1)) + 1);
+					slots.set(Integer.parseInt(range.substring(0, dash)),
+							Integer.parseInt(range.substring(dash + 1)) + 1);
 				}
 			}
 			view.add(new NodeView(fields[0], port, flags, "-".equals(fields[3]) ? null : fields[3], slots));
@@ -497,7 +514,13 @@ public final class TestRedisCluster implements AutoCloseable {
 	public String logs() {
 		StringBuilder logs = new StringBuilder();
 		for (RedisNode node : this.nodes) {
-			logs.append("--- ").append(node).append(' ').append(nodeId(node)).append('\n').append(node.logTail(15)).append('\n');
+			logs.append("--- ")
+				.append(node)
+				.append(' ')
+				.append(nodeId(node))
+				.append('\n')
+				.append(node.logTail(15))
+				.append('\n');
 		}
 		return logs.toString();
 	}
@@ -585,7 +608,10 @@ public final class TestRedisCluster implements AutoCloseable {
 			}
 		}
 
-		/** Assigns the slot to the target on every master and waits until every node agrees. */
+		/**
+		 * Assigns the slot to the target on every master and waits until every node
+		 * agrees.
+		 */
 		public void finish() {
 			String target = nodeId(this.to);
 			this.to.commands().clusterSetSlotNode(this.slot, target);

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The Cluster test topology itself: it forms, serves keys, fails over and migrates slots. */
+/**
+ * The Cluster test topology itself: it forms, serves keys, fails over and migrates slots.
+ */
 class TestRedisClusterTest {
 
 	@Test

@@ -28,72 +28,75 @@ import io.lettuce.core.sentinel.api.sync.RedisSentinelCommands;
 
 /**
  * A Redis Sentinel deployment of the test's own on 127.0.0.1: one master, one replica and
- * three sentinels (quorum 2) monitoring the master as {@link #masterName()}, each process with
- * its own temporary directory and log, on free ports. Timings are short so a failover is over
- * in a few seconds: {@code down-after-milliseconds} {@value #DOWN_AFTER_MILLIS},
- * {@code failover-timeout} {@value #FAILOVER_TIMEOUT_MILLIS}, {@code parallel-syncs 1}.
+ * three sentinels (quorum 2) monitoring the master as {@link #masterName()}, each process
+ * with its own temporary directory and log, on free ports. Timings are short so a
+ * failover is over in a few seconds: {@code down-after-milliseconds}
+ * {@value #DOWN_AFTER_MILLIS}, {@code failover-timeout}
+ * {@value #FAILOVER_TIMEOUT_MILLIS}, {@code parallel-syncs 1}.
  * <p>
- * The sentinels are started already knowing each other and the replica ({@code sentinel myid},
- * {@code known-sentinel}, {@code known-replica} in their config files), so start-up does not
- * wait for the hello messages (every 2 s) that would otherwise introduce them. It takes about
- * 1.2 s, most of it a sentinel waiting 1 s to retry its link to another sentinel that was not
- * listening yet at its first try.
+ * The sentinels are started already knowing each other and the replica
+ * ({@code sentinel myid}, {@code known-sentinel}, {@code known-replica} in their config
+ * files), so start-up does not wait for the hello messages (every 2 s) that would
+ * otherwise introduce them. It takes about 1.2 s, most of it a sentinel waiting 1 s to
+ * retry its link to another sentinel that was not listening yet at its first try.
  *
- * <h2>Holding back replication</h2>
- * {@link #holdBackReplication()} makes the writes from then on reach the master only, so that
- * a crash of the master loses them, which is how an asynchronously replicated write that the
- * master acknowledged gets lost in a failover. What was found out with Redis 6.2.11 (the
- * embedded binary) and 7.0.15 alike ({@code ReplicationHoldBackExploration} repeats it):
+ * <h2>Holding back replication</h2> {@link #holdBackReplication()} makes the writes from
+ * then on reach the master only, so that a crash of the master loses them, which is how
+ * an asynchronously replicated write that the master acknowledged gets lost in a
+ * failover. What was found out with Redis 6.2.11 (the embedded binary) and 7.0.15 alike
+ * ({@code ReplicationHoldBackExploration} repeats it):
  * <ul>
- * <li>Freezing the replica (SIGSTOP) alone does <em>not</em> hold anything back: the master's
- * writes to the replication socket land in the frozen replica's kernel receive buffer (what
- * does not fit waits in the master's kernel send buffer, which the kernel still delivers
- * after the master's process is killed), and the replica applies all of it when thawed,
- * before it reads the end of the stream. Only what is still in the master's own output
- * buffer for the replica when it dies is lost, which takes megabytes of writes first
- * (32 MB of them did it).
+ * <li>Freezing the replica (SIGSTOP) alone does <em>not</em> hold anything back: the
+ * master's writes to the replication socket land in the frozen replica's kernel receive
+ * buffer (what does not fit waits in the master's kernel send buffer, which the kernel
+ * still delivers after the master's process is killed), and the replica applies all of it
+ * when thawed, before it reads the end of the stream. Only what is still in the master's
+ * own output buffer for the replica when it dies is lost, which takes megabytes of writes
+ * first (32 MB of them did it).
  * <li>{@code DEBUG SLEEP} on the replica does not hold anything back either, for the same
- * reason; it also wakes up at a time fixed in advance, and needs {@code enable-debug-command}
- * on Redis 7.
+ * reason; it also wakes up at a time fixed in advance, and needs
+ * {@code enable-debug-command} on Redis 7.
  * <li>{@code CLIENT PAUSE} on the replica does hold it back: the link to the master is a
- * client like any other there, so the stream waits unapplied in its query buffer, which is
- * dropped when the link breaks. With {@code ALL} the replica stops answering the sentinels
- * too and the failover waits for the pause to end; with {@code WRITE} it keeps answering
- * reads and PINGs, and a {@code CLIENT UNPAUSE} once the replica reports
+ * client like any other there, so the stream waits unapplied in its query buffer, which
+ * is dropped when the link breaks. With {@code ALL} the replica stops answering the
+ * sentinels too and the failover waits for the pause to end; with {@code WRITE} it keeps
+ * answering reads and PINGs, and a {@code CLIENT UNPAUSE} once the replica reports
  * {@code master_link_status:down} after the master's crash (not before, or the buffered
- * stream is applied) gives a failover as quick as a plain crash. It rests on how Redis treats
- * the master's link internally, though, and a new master paused for writes refuses them.
+ * stream is applied) gives a failover as quick as a plain crash. It rests on how Redis
+ * treats the master's link internally, though, and a new master paused for writes refuses
+ * them.
  * <li>Most robust, and what {@link #holdBackReplication()} does: freeze the replica, then
- * {@code CLIENT KILL TYPE replica} on the master and wait for {@code connected_slaves:0}. The
- * master drops the connection with its output buffer, and the frozen replica cannot
- * reconnect, so every write from then on exists only on the master; killing the master and
- * then thawing the replica leaves the replica with exactly the data it had at the hold. It
- * depends on nothing but the kernel and is checked, not timed.
+ * {@code CLIENT KILL TYPE replica} on the master and wait for {@code connected_slaves:0}.
+ * The master drops the connection with its output buffer, and the frozen replica cannot
+ * reconnect, so every write from then on exists only on the master; killing the master
+ * and then thawing the replica leaves the replica with exactly the data it had at the
+ * hold. It depends on nothing but the kernel and is checked, not timed.
  * </ul>
- * Will the sentinels promote a replica that was frozen for N seconds before the master died?
- * Yes, whatever N (0, 3 and 12 s were tried), if it is thawed right after the master's crash,
- * as {@link ReplicationHold#crashMaster()} does: the failover then takes as long as without a
- * hold (the new master accepted writes about 1.5 s after the crash, every sentinel reported it
- * after 2.3 s). A sentinel picks a replica that is not SDOWN or disconnected, answered PING and
- * INFO within the last 5 s (INFO goes to the replicas of a master that is down every second),
- * has a {@code replica-priority} other than 0, and reports a
- * {@code master_link_down_since_seconds} of at most the time the master has been down plus 10
- * x {@code down-after-milliseconds}. A frozen replica answers nothing, but its link-down time
- * counts from when it notices the broken link, after the thaw, so that last rule never
- * rejects it however long it was frozen; thawed at once, it answers long before the sentinels
- * agree the master is down (1 s) and elect a leader. Thawed later, things get slow and odd:
- * the leader may select the replica while it is frozen but not yet SDOWN, its
- * {@code SLAVEOF NO ONE} waits in the frozen replica's socket, the sentinel gives up after
- * {@code failover-timeout} ({@code -failover-abort-slave-timeout}), the next leader finds no
- * good replica ({@code -failover-abort-no-good-slave}), and each new attempt comes only
- * 2 x {@code failover-timeout} after the last. Thawed 3 s after the crash, the replica was
- * promoted at once (the queued command was still within the timeout); thawed 8 s after, it
- * turned itself into a master on thaw (the stale queued command) but the sentinels reported
- * it only after 14-15 s. A replica cut off from its master <em>without</em> being frozen
- * (one that notices the link is down while the master still runs) is the one the last rule
- * can reject: from Sentinel's source, once its link has been down 10 x
- * {@code down-after-milliseconds} longer than the master has been, no failover happens at all
- * (not tried here).
+ * Will the sentinels promote a replica that was frozen for N seconds before the master
+ * died? Yes, whatever N (0, 3 and 12 s were tried), if it is thawed right after the
+ * master's crash, as {@link ReplicationHold#crashMaster()} does: the failover then takes
+ * as long as without a hold (the new master accepted writes about 1.5 s after the crash,
+ * every sentinel reported it after 2.3 s). A sentinel picks a replica that is not SDOWN
+ * or disconnected, answered PING and INFO within the last 5 s (INFO goes to the replicas
+ * of a master that is down every second), has a {@code replica-priority} other than 0,
+ * and reports a {@code master_link_down_since_seconds} of at most the time the master has
+ * been down plus 10 x {@code down-after-milliseconds}. A frozen replica answers nothing,
+ * but its link-down time counts from when it notices the broken link, after the thaw, so
+ * that last rule never rejects it however long it was frozen; thawed at once, it answers
+ * long before the sentinels agree the master is down (1 s) and elect a leader. Thawed
+ * later, things get slow and odd: the leader may select the replica while it is frozen
+ * but not yet SDOWN, its {@code SLAVEOF NO ONE} waits in the frozen replica's socket, the
+ * sentinel gives up after {@code failover-timeout}
+ * ({@code -failover-abort-slave-timeout}), the next leader finds no good replica
+ * ({@code -failover-abort-no-good-slave}), and each new attempt comes only 2 x
+ * {@code failover-timeout} after the last. Thawed 3 s after the crash, the replica was
+ * promoted at once (the queued command was still within the timeout); thawed 8 s after,
+ * it turned itself into a master on thaw (the stale queued command) but the sentinels
+ * reported it only after 14-15 s. A replica cut off from its master <em>without</em>
+ * being frozen (one that notices the link is down while the master still runs) is the one
+ * the last rule can reject: from Sentinel's source, once its link has been down 10 x
+ * {@code down-after-milliseconds} longer than the master has been, no failover happens at
+ * all (not tried here).
  */
 public final class TestRedisSentinel implements AutoCloseable {
 
@@ -141,7 +144,8 @@ public final class TestRedisSentinel implements AutoCloseable {
 				return sentinel;
 			}
 			catch (RedisNode.StartFailure ex) {
-				// most likely a port taken between the check and the bind: try other ports
+				// most likely a port taken between the check and the bind: try other
+				// ports
 				last = ex;
 				sentinel.close();
 			}
@@ -173,8 +177,9 @@ public final class TestRedisSentinel implements AutoCloseable {
 		}
 		masterNode.awaitReady(Duration.ofSeconds(10));
 		replicaNode.awaitReady(Duration.ofSeconds(10));
-		// A replica started with --replicaof connects from its once-a-second cron, up to 1 s
-		// later; REPLICAOF at run time connects at once. (The argument stays, for restarts.)
+		// A replica started with --replicaof connects from its once-a-second cron, up to
+		// 1 s later; REPLICAOF at run time connects at once. (The argument stays, for
+		// restarts.)
 		replicaNode.commands().replicaofNoOne();
 		replicaNode.commands().replicaof(RedisNode.HOST, masterPort);
 		this.sentinels.forEach(RedisNode::launch);
@@ -212,19 +217,42 @@ public final class TestRedisSentinel implements AutoCloseable {
 		conf.append("daemonize no\n");
 		conf.append("dir ").append(dir).append('\n');
 		conf.append("sentinel myid ").append(ids[index]).append('\n');
-		conf.append("sentinel monitor ").append(this.masterName).append(' ').append(RedisNode.HOST).append(' ')
-			.append(masterPort).append(" 2\n");
-		conf.append("sentinel down-after-milliseconds ").append(this.masterName).append(' ')
-			.append(DOWN_AFTER_MILLIS).append('\n');
-		conf.append("sentinel failover-timeout ").append(this.masterName).append(' ')
-			.append(FAILOVER_TIMEOUT_MILLIS).append('\n');
+		conf.append("sentinel monitor ")
+			.append(this.masterName)
+			.append(' ')
+			.append(RedisNode.HOST)
+			.append(' ')
+			.append(masterPort)
+			.append(" 2\n");
+		conf.append("sentinel down-after-milliseconds ")
+			.append(this.masterName)
+			.append(' ')
+			.append(DOWN_AFTER_MILLIS)
+			.append('\n');
+		conf.append("sentinel failover-timeout ")
+			.append(this.masterName)
+			.append(' ')
+			.append(FAILOVER_TIMEOUT_MILLIS)
+			.append('\n');
 		conf.append("sentinel parallel-syncs ").append(this.masterName).append(" 1\n");
-		conf.append("sentinel known-replica ").append(this.masterName).append(' ').append(RedisNode.HOST).append(' ')
-			.append(replicaPort).append('\n');
+		conf.append("sentinel known-replica ")
+			.append(this.masterName)
+			.append(' ')
+			.append(RedisNode.HOST)
+			.append(' ')
+			.append(replicaPort)
+			.append('\n');
 		for (int other = 0; other < ports.length; other++) {
 			if (other != index) {
-				conf.append("sentinel known-sentinel ").append(this.masterName).append(' ').append(RedisNode.HOST)
-					.append(' ').append(ports[other]).append(' ').append(ids[other]).append('\n');
+				conf.append("sentinel known-sentinel ")
+					.append(this.masterName)
+					.append(' ')
+					.append(RedisNode.HOST)
+					.append(' ')
+					.append(ports[other])
+					.append(' ')
+					.append(ids[other])
+					.append('\n');
 			}
 		}
 		Path file = dir.resolve("sentinel.conf");
@@ -272,7 +300,10 @@ public final class TestRedisSentinel implements AutoCloseable {
 		return others.size() == 2 && others.stream().allMatch((other) -> "sentinel".equals(other.get("flags")));
 	}
 
-	/** How long {@link #started()} took, from the first process start to all sentinels ready. */
+	/**
+	 * How long {@link #started()} took, from the first process start to all sentinels
+	 * ready.
+	 */
 	public Duration startupTime() {
 		return this.startupTime;
 	}
@@ -306,8 +337,8 @@ public final class TestRedisSentinel implements AutoCloseable {
 	}
 
 	/**
-	 * The current master: the node the first answering sentinel reports, or the last one known
-	 * (see {@link #awaitFailover}) if none answers.
+	 * The current master: the node the first answering sentinel reports, or the last one
+	 * known (see {@link #awaitFailover}) if none answers.
 	 */
 	public RedisNode master() {
 		for (RedisNode sentinel : this.sentinels) {
@@ -325,7 +356,10 @@ public final class TestRedisSentinel implements AutoCloseable {
 		return this.dataNodes.stream().filter((node) -> node != current).findFirst().orElseThrow();
 	}
 
-	/** The data node a sentinel reports as master, or null if it does not answer (or names another). */
+	/**
+	 * The data node a sentinel reports as master, or null if it does not answer (or names
+	 * another).
+	 */
 	public RedisNode reportedMaster(RedisNode sentinel) {
 		if (!sentinel.isRunning() || sentinel.isFrozen()) {
 			return null;
@@ -356,11 +390,11 @@ public final class TestRedisSentinel implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until the sentinels have replaced the master known so far (the first one, or the
-	 * one the previous call returned): every running sentinel
-	 * reports the same other data node, which answers {@code ROLE} as master and accepts a
-	 * write. The data nodes are polled every 20 ms meanwhile, so the result tells when the new
-	 * master first accepted a write (before the sentinels report it, usually).
+	 * Waits until the sentinels have replaced the master known so far (the first one, or
+	 * the one the previous call returned): every running sentinel reports the same other
+	 * data node, which answers {@code ROLE} as master and accepts a write. The data nodes
+	 * are polled every 20 ms meanwhile, so the result tells when the new master first
+	 * accepted a write (before the sentinels report it, usually).
 	 */
 	public Failover awaitFailover(Duration timeout) {
 		RedisNode oldMaster = this.master;
@@ -394,7 +428,10 @@ public final class TestRedisSentinel implements AutoCloseable {
 		}
 	}
 
-	/** The master all running sentinels report, if they agree and at least a quorum answered. */
+	/**
+	 * The master all running sentinels report, if they agree and at least a quorum
+	 * answered.
+	 */
 	private RedisNode agreedMaster() {
 		RedisNode agreed = null;
 		int answers = 0;
@@ -431,9 +468,10 @@ public final class TestRedisSentinel implements AutoCloseable {
 	}
 
 	/**
-	 * Cuts the current replica off from the master so that every write from now on reaches the
-	 * master only (see the class comment for why this way): waits until the replica has
-	 * everything the master has, freezes it (SIGSTOP) and has the master drop its connection.
+	 * Cuts the current replica off from the master so that every write from now on
+	 * reaches the master only (see the class comment for why this way): waits until the
+	 * replica has everything the master has, freezes it (SIGSTOP) and has the master drop
+	 * its connection.
 	 */
 	public ReplicationHold holdBackReplication() {
 		return ReplicationHold.start(master(), replica());

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Sentinel test topology itself: it starts, fails over, and can lose acknowledged writes. */
+/**
+ * The Sentinel test topology itself: it starts, fails over, and can lose acknowledged
+ * writes.
+ */
 class TestRedisSentinelTest {
 
 	@Test
