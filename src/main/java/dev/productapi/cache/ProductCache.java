@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
@@ -22,8 +23,8 @@ import dev.productapi.cache.SingleFlight.Flight;
  * <li>A hit (in the near cache, or in Redis) is served as the stored JSON bytes.
  * <li>On a miss, one caller per JVM loads the product: it takes the key's lease, reads
  * the database and fills the key only if the lease is still there. Concurrent callers
- * wait for that load; a caller that finds another instance's lease waits briefly for that
- * instance's fill.
+ * wait for that load and use it if its read began after they arrived; a caller that finds
+ * another instance's lease waits briefly for that instance's fill.
  * <li>Whenever Redis is unavailable, the database answers.
  * </ol>
  */
@@ -41,6 +42,11 @@ public class ProductCache {
 	private final Duration leaseWait;
 
 	private final SingleFlight<UUID, Load> loads = new SingleFlight<>();
+
+	/**
+	 * Orders arrivals and the starts of reads, to tell which loads a joiner may trust.
+	 */
+	private final AtomicLong readOrder = new AtomicLong();
 
 	private final Map<CacheStatus, Counter> requests = new EnumMap<>(CacheStatus.class);
 
@@ -100,10 +106,9 @@ public class ProductCache {
 	}
 
 	private CachedRead loadOnce(UUID id, Function<UUID, byte[]> database) {
+		long arrival = this.readOrder.incrementAndGet();
 		Flight<Load> flight = this.loads.run(id, () -> load(id, database));
-		// A joiner may have arrived after a write returned; it can trust the load only if
-		// the lease proved that no write invalidated the key while the load was running.
-		if (flight.joined() && !flight.value().safeToShare()) {
+		if (flight.joined() && !flight.value().trustedBy(arrival)) {
 			return fromDatabase(id, database);
 		}
 		return flight.value().read();
@@ -112,31 +117,27 @@ public class ProductCache {
 	private Load load(UUID id, Function<UUID, byte[]> database) {
 		Lease lease = this.redis.tryLease(id);
 		if (lease != null) {
+			long readBegan = this.readOrder.incrementAndGet();
 			byte[] json = readDatabase(id, database);
-			return new Load(new CachedRead(json, CacheStatus.MISS), this.redis.fill(id, lease, json));
+			boolean filled = this.redis.fill(id, lease, json);
+			return new Load(new CachedRead(json, CacheStatus.MISS), readBegan, filled);
 		}
-		// Another reader, maybe on another instance, is filling the key: use its value.
-		CacheLookup filled = awaitFill(id);
-		if (filled.isHit()) {
-			return new Load(new CachedRead(filled.json(), CacheStatus.HIT), true);
-		}
-		return new Load(fromDatabase(id, database), false);
-	}
-
-	/**
-	 * Waits a little for another reader's fill to land, so that a cold key costs the
-	 * database one read across all instances rather than one per instance. Returns the
-	 * lookup that ended the wait: a hit, or anything else if the fill did not land in
-	 * time.
-	 */
-	private CacheLookup awaitFill(UUID id) {
+		// Another reader, maybe on another instance, holds the lease: wait a little for
+		// its fill, so that a cold key costs the database one read across all instances
+		// rather than one per instance.
 		long deadline = System.nanoTime() + this.leaseWait.toNanos();
-		CacheLookup lookup = this.redis.lookup(id);
-		while (lookup.state() == CacheLookup.State.FILLING && System.nanoTime() - deadline < 0) {
+		while (true) {
+			long readBegan = this.readOrder.incrementAndGet();
+			CacheLookup lookup = this.redis.lookup(id);
+			if (lookup.isHit()) {
+				return new Load(new CachedRead(lookup.json(), CacheStatus.HIT), readBegan, false);
+			}
+			if (lookup.state() != CacheLookup.State.FILLING || System.nanoTime() - deadline >= 0) {
+				readBegan = this.readOrder.incrementAndGet();
+				return new Load(fromDatabase(id, database), readBegan, false);
+			}
 			pause(FILL_POLL_INTERVAL);
-			lookup = this.redis.lookup(id);
 		}
-		return lookup;
 	}
 
 	private CachedRead fromDatabase(UUID id, Function<UUID, byte[]> database) {
@@ -176,8 +177,23 @@ public class ProductCache {
 		}
 	}
 
-	/** One load of a product, and whether callers that joined it may use its result. */
-	private record Load(CachedRead read, boolean safeToShare) {
+	/**
+	 * One load of a product: what it read, when that read (of the database, or of another
+	 * instance's fill) began in {@link #readOrder}, and whether its own fill was stored.
+	 */
+	private record Load(CachedRead read, long readBegan, boolean filled) {
+
+		/**
+		 * Whether a caller that joined this load, having arrived at {@code arrival}, may
+		 * use it. The caller may have arrived after a write returned. A read that began
+		 * after the caller arrived reflects that write. A stored fill proves that no
+		 * write invalidated the key from the moment the lease was taken, before the read,
+		 * to the fill.
+		 */
+		boolean trustedBy(long arrival) {
+			return this.filled || this.readBegan > arrival;
+		}
+
 	}
 
 }
