@@ -1,96 +1,120 @@
 package dev.productapi.cache;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 
 /**
- * The cache's one connection to Redis, shared by every request: Lettuce multiplexes
- * commands from any number of threads over it, so a pool would only add sockets and
- * hand-offs.
+ * The cache's connections to Redis, whichever topology is configured: one master (a
+ * single server, or the master that a Sentinel group names) or a Redis Cluster.
  * <p>
- * It is opened on first use rather than at start-up, so the API starts without Redis; a
- * failed open throws like any failed command and the circuit breaker decides when to try
- * again. Once open, Lettuce reconnects it by itself.
+ * Lookups, leases and fills share one connection: Lettuce multiplexes commands from any
+ * number of threads over it, so a pool would only add sockets and hand-offs.
+ * Invalidations have a connection of their own, because each waits for the replicas to
+ * acknowledge its delete ({@code WAIT}), and a {@code WAIT} holds up every command queued
+ * behind it on its connection.
  */
-final class CacheConnection implements AutoCloseable {
+abstract sealed class CacheConnection implements AutoCloseable permits SingleMasterConnection, ClusterConnection {
 
 	/** String keys, byte values: JSON goes to and from Redis as bytes, never decoded. */
 	static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-	private final RedisClient client;
+	private final Duration acknowledgementTimeout;
 
-	private final RedisURI uri;
+	private final Duration replicaGrace;
 
-	private final Lock opening = new ReentrantLock();
+	private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
-	private volatile StatefulRedisConnection<String, byte[]> connection;
-
-	private volatile int failedOpens;
-
-	private volatile boolean closed;
-
-	CacheConnection(RedisClient client, RedisURI uri) {
-		this.client = client;
-		this.uri = uri;
+	/**
+	 * @param acknowledgementTimeout how long an invalidation waits for replicas to apply
+	 * its delete, or {@code null} not to wait at all
+	 * @param replicaGrace how long a replica that its master lost is still waited for
+	 */
+	CacheConnection(Duration acknowledgementTimeout, Duration replicaGrace) {
+		this.acknowledgementTimeout = acknowledgementTimeout;
+		this.replicaGrace = replicaGrace;
 	}
 
-	RedisAsyncCommands<String, byte[]> commands() {
-		StatefulRedisConnection<String, byte[]> open = this.connection;
-		return (open != null) ? open.async() : open().async();
+	/**
+	 * The connection for the client that Spring Boot configured from the Redis settings.
+	 */
+	static CacheConnection of(AbstractRedisClient client, Duration acknowledgementTimeout, Duration replicaGrace) {
+		return switch (client) {
+			case RedisClusterClient cluster -> new ClusterConnection(cluster, acknowledgementTimeout, replicaGrace);
+			case RedisClient single -> new SingleMasterConnection(single, acknowledgementTimeout, replicaGrace);
+			default -> throw new IllegalArgumentException("Unsupported Redis client " + client.getClass());
+		};
 	}
 
-	private StatefulRedisConnection<String, byte[]> open() {
-		int failedBefore = this.failedOpens;
-		this.opening.lock();
-		try {
-			if (this.closed) {
-				throw new RedisException("The cache connection is closed");
-			}
-			if (this.connection != null) {
-				return this.connection;
-			}
-			// Callers that queued behind a failed open fail with it, instead of each
-			// paying the connect timeout in turn.
-			if (this.failedOpens != failedBefore) {
-				throw new RedisConnectionException("Redis could not be reached just now");
-			}
-			StatefulRedisConnection<String, byte[]> opened;
-			try {
-				opened = this.client.connect(CODEC, this.uri);
-			}
-			catch (RuntimeException ex) {
-				this.failedOpens++;
-				throw ex;
-			}
-			this.connection = opened;
-			// Published before this check, so a close() that ran meanwhile either saw the
-			// connection and closed it, or is seen here.
-			if (this.closed) {
-				opened.close();
-				throw new RedisException("The cache connection is closed");
-			}
-			return opened;
+	/** A fresh count of the replicas that one master's deletes must reach. */
+	ExpectedReplicas expectedReplicas(String master) {
+		return new ExpectedReplicas(master, this.replicaGrace, Ticker.systemTicker());
+	}
+
+	/** Commands for lookups, leases and fills; each goes to the master of its key. */
+	abstract RedisClusterAsyncCommands<String, byte[]> commands();
+
+	/**
+	 * Deletes the key on its master and, if that master has replicas, waits for all of
+	 * them to apply the delete, so that no failover can bring the old value back. Returns
+	 * whether that is known to have happened; {@code false} means "not yet, try again
+	 * later". Throws when Redis fails.
+	 */
+	abstract boolean deleteEverywhere(String key);
+
+	/**
+	 * A connection to each master, for Redis to report key changes on; the same
+	 * connections until {@link #onChange listeners} hear of a change.
+	 */
+	abstract List<StatefulRedisConnection<String, byte[]>> trackingConnections();
+
+	/**
+	 * Called when Redis has just started failing. Throws the connections away where only
+	 * a new connection would find a new master (a frozen or demoted master keeps its old
+	 * connections open).
+	 */
+	abstract void reset();
+
+	/** How many opens have failed so far; each paid the connect timeout. */
+	abstract int failedOpens();
+
+	/**
+	 * Runs the listener whenever the connections may now reach other masters than before:
+	 * a reset, or a new Cluster topology. What was learned from the old ones may be
+	 * stale.
+	 */
+	void onChange(Runnable listener) {
+		this.changeListeners.add(listener);
+	}
+
+	void changed() {
+		this.changeListeners.forEach(Runnable::run);
+	}
+
+	/** DEL, then WAIT on the same connection when the master has replicas. */
+	boolean deleteAndWait(RedisClusterAsyncCommands<String, byte[]> master, String key, int replicas) {
+		RedisFuture<Long> deleted = master.del(key);
+		if (replicas == 0 || this.acknowledgementTimeout == null) {
+			await(deleted);
+			return true;
 		}
-		finally {
-			this.opening.unlock();
-		}
-	}
-
-	/** How many opens have failed; each paid the connect timeout. */
-	int failedOpens() {
-		return this.failedOpens;
+		RedisFuture<Long> acknowledged = master.waitForReplication(replicas, this.acknowledgementTimeout.toMillis());
+		await(deleted);
+		return await(acknowledged) >= replicas;
 	}
 
 	/**
@@ -109,19 +133,6 @@ final class CacheConnection implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new RedisException("Interrupted while waiting for Redis", ex);
-		}
-	}
-
-	/**
-	 * Closes the connection without waiting for an open in progress: at shutdown,
-	 * Lettuce's event loop may stop under that open and leave it waiting for good.
-	 */
-	@Override
-	public void close() {
-		this.closed = true;
-		StatefulRedisConnection<String, byte[]> open = this.connection;
-		if (open != null) {
-			open.close();
 		}
 	}
 

@@ -1,13 +1,13 @@
 package dev.productapi.cache;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.UUID;
+import java.util.Set;
 
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushMessage;
@@ -18,79 +18,92 @@ import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /**
- * The near cache's own RESP3 connection to Redis, with {@code CLIENT TRACKING ON}: reads
- * that miss the near cache go over it, Redis remembers which keys this instance read, and
- * pushes an invalidation message when any client (another instance's write, an expiry, a
- * lease) changes one. A broken connection loses the tracking state, so the near cache is
- * disabled at disconnect and enabled again, empty, once tracking is back.
+ * Keeps the near cache coherent: a RESP3 connection to every master with
+ * {@code CLIENT TRACKING ON BCAST PREFIX product:}, on which Redis pushes the name of
+ * every product key that any client changes (another instance's write, an expiry, a
+ * lease, a fill). Broadcast mode tracks keys whether or not they were read over that
+ * connection, so reads use the ordinary connection, on every topology, and a Cluster
+ * needs no more than one tracking connection per master.
+ * <p>
+ * Redis forgets the tracking of a connection that breaks, and a new master or a new
+ * Cluster topology is not tracked yet; each of those disables the near cache, which
+ * forgets everything, until tracking is on again everywhere.
  */
 final class NearCacheTracking implements SchedulingConfigurer, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(NearCacheTracking.class);
 
-	private final RedisClient client;
+	private static final TrackingArgs BROADCAST_PRODUCT_KEYS = TrackingArgs.Builder.enabled()
+		.bcast()
+		.prefixes(CacheKey.PREFIX);
 
-	private final RedisURI uri;
+	private final CacheConnection redis;
 
 	private final NearCache near;
 
 	private final Duration retryInterval;
 
-	private volatile StatefulRedisConnection<String, byte[]> connection;
+	private final Set<StatefulRedisConnection<String, byte[]>> listenedTo = Collections
+		.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+
+	private volatile List<StatefulRedisConnection<String, byte[]>> tracked = List.of();
 
 	private volatile boolean closed;
 
-	NearCacheTracking(RedisClient client, RedisURI uri, NearCache near, Duration retryInterval) {
-		this.client = client;
-		this.uri = uri;
+	NearCacheTracking(CacheConnection redis, NearCache near, Duration retryInterval) {
+		this.redis = redis;
 		this.near = near;
 		this.retryInterval = retryInterval;
+		redis.onChange(() -> near.disable("the Redis masters changed"));
 	}
 
-	/**
-	 * Reads the key over the tracking connection, so Redis tracks it for this instance,
-	 * and keeps the value in the near cache. Throws what Lettuce throws, for the circuit
-	 * breaker.
-	 */
-	byte[] readThrough(UUID id) {
-		Object placeholder = this.near.reserve(id);
-		byte[] value = CacheConnection.await(this.connection.async().get(CacheKey.of(id)));
-		this.near.complete(id, placeholder, value);
-		return value;
-	}
-
-	/**
-	 * Connection and tracking are (re)established in the background, never on a request.
-	 */
+	/** Tracking is (re)established in the background, never on a request. */
 	@Override
 	public void configureTasks(ScheduledTaskRegistrar tasks) {
 		tasks.addFixedDelayTask(this::maintain, this.retryInterval);
 	}
 
 	void maintain() {
-		if (this.near.isEnabled()) {
+		if (this.closed) {
 			return;
 		}
 		try {
-			if (this.connection == null) {
-				StatefulRedisConnection<String, byte[]> created = this.client.connect(CacheConnection.CODEC, this.uri);
-				created.addListener(this::onPush);
-				created.addListener(new RedisConnectionStateListener() {
-					@Override
-					public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-						if (!NearCacheTracking.this.closed) {
-							NearCacheTracking.this.near.disable("connection lost");
-						}
-					}
-				});
-				this.connection = created;
+			if (this.near.isEnabled()) {
+				// A frozen master keeps its connection open but pushes nothing.
+				this.tracked.forEach((connection) -> connection.sync().ping());
+				return;
 			}
-			this.connection.sync().clientTracking(TrackingArgs.Builder.enabled());
+			List<StatefulRedisConnection<String, byte[]>> connections = this.redis.trackingConnections();
+			this.listenedTo.retainAll(connections);
+			for (StatefulRedisConnection<String, byte[]> connection : connections) {
+				listenTo(connection);
+				// Off first: a connection that is still tracking refuses the same prefix
+				// twice.
+				connection.sync().clientTracking(TrackingArgs.Builder.enabled(false));
+				connection.sync().clientTracking(BROADCAST_PRODUCT_KEYS);
+			}
+			this.tracked = connections;
 			this.near.enable();
 		}
 		catch (RuntimeException ex) {
+			this.near.disable("tracking failed: " + ex.getMessage());
 			logger.debug("Near cache cannot enable tracking yet: {}", ex.getMessage());
 		}
+	}
+
+	private void listenTo(StatefulRedisConnection<String, byte[]> connection) {
+		if (!this.listenedTo.add(connection)) {
+			return;
+		}
+		connection.addListener(this::onPush);
+		connection.addListener(new RedisConnectionStateListener() {
+			@Override
+			public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+				if (!NearCacheTracking.this.closed) {
+					NearCacheTracking.this.near.disable("connection lost");
+				}
+			}
+		});
 	}
 
 	private void onPush(PushMessage message) {
@@ -104,9 +117,6 @@ final class NearCacheTracking implements SchedulingConfigurer, AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		if (this.connection != null) {
-			this.connection.close();
-		}
 	}
 
 }

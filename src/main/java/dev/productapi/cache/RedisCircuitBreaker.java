@@ -53,13 +53,16 @@ final class RedisCircuitBreaker {
 		}
 	}
 
-	void recordFailure(RuntimeException failure) {
+	/** Returns whether this failure opened the breaker. */
+	boolean recordFailure(RuntimeException failure) {
 		long previous = this.nextProbeAt.getAndSet(this.ticker.read() + this.retryIntervalNanos);
-		if (previous == CLOSED) {
-			logger.warn("Redis is unavailable ({}); serving from the database and retrying every {} ms",
-					NestedExceptionUtils.getMostSpecificCause(failure).getMessage(),
-					Duration.ofNanos(this.retryIntervalNanos).toMillis());
+		if (previous != CLOSED) {
+			return false;
 		}
+		logger.warn("Redis is unavailable ({}); serving from the database and retrying every {} ms",
+				NestedExceptionUtils.getMostSpecificCause(failure).getMessage(),
+				Duration.ofNanos(this.retryIntervalNanos).toMillis());
+		return true;
 	}
 
 	boolean isOpen() {

@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
@@ -16,7 +16,6 @@ import io.netty.util.HashedWheelTimer;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,10 +29,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * back. The command and connect timeouts come from {@code REDIS_TIMEOUT_MS} and
  * {@code REDIS_CONNECT_TIMEOUT_MS}.
  * <p>
- * The cache uses Spring Boot's Lettuce client (its options, resources and event loop)
- * with a connection of its own, rather than {@code RedisTemplate}: a hit is one
- * {@code GET} on the shared connection, without a template's per-call connection handling
- * and serializers.
+ * The cache uses Spring Boot's Lettuce client (its options, resources and event loop, and
+ * the topology, address and credentials of the {@code spring.data.redis.*} settings) with
+ * connections of its own, rather than {@code RedisTemplate}: a hit is one {@code GET} on
+ * the shared connection, without a template's per-call connection handling and
+ * serializers.
  */
 @Configuration(proxyBeanMethods = false)
 class RedisConfiguration {
@@ -48,6 +48,28 @@ class RedisConfiguration {
 		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.autoReconnect(true)
 			.maintNotificationsConfig(MaintNotificationsConfig.disabled());
+	}
+
+	/**
+	 * Lettuce leaves a Cluster's topology as it found it at connect time unless told
+	 * otherwise, so a failover would strand the slots of the lost master. This refreshes
+	 * it on a timer and at once when a redirect, a lost node or a failing reconnect
+	 * suggests it has changed, at most once per refresh interval.
+	 */
+	@Bean
+	LettuceClientOptionsBuilderCustomizer followClusterTopology(CacheProperties cache) {
+		return (options) -> {
+			if (options instanceof ClusterClientOptions.Builder cluster) {
+				cluster.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+					.enablePeriodicRefresh(cache.clusterRefreshInterval())
+					.enableAllAdaptiveRefreshTriggers()
+					.adaptiveRefreshTriggersTimeout(cache.clusterRefreshInterval())
+					.refreshTriggersReconnectAttempts(1)
+					.closeStaleConnections(true)
+					.dynamicRefreshSources(true)
+					.build());
+			}
+		};
 	}
 
 	/**
@@ -87,23 +109,15 @@ class RedisConfiguration {
 		});
 	}
 
-	@Bean
-	RedisURI redisUri(DataRedisProperties redis) {
-		RedisURI.Builder uri = RedisURI.builder()
-			.withHost(redis.getHost())
-			.withPort(redis.getPort())
-			.withSsl(redis.getSsl().isEnabled())
-			.withTimeout(redis.getTimeout());
-		if (redis.getPassword() != null) {
-			uri.withAuthentication((redis.getUsername() != null) ? redis.getUsername() : "default",
-					redis.getPassword());
-		}
-		return uri.build();
-	}
-
+	/**
+	 * The cache's connections, for the topology Spring Boot's Lettuce client was
+	 * configured for: the client carries the address, the sentinels or the cluster's seed
+	 * nodes, the credentials, TLS, the database and the timeouts.
+	 */
 	@Bean(destroyMethod = "close")
-	CacheConnection cacheConnection(LettuceConnectionFactory connectionFactory, RedisURI redisUri) {
-		return new CacheConnection((RedisClient) connectionFactory.getRequiredNativeClient(), redisUri);
+	CacheConnection cacheConnection(LettuceConnectionFactory connectionFactory, CacheProperties cache) {
+		return CacheConnection.of(connectionFactory.getRequiredNativeClient(),
+				cache.replicaAcknowledgement() ? cache.replicaAcknowledgementTimeout() : null, cache.replicaGrace());
 	}
 
 	@Bean
@@ -114,10 +128,8 @@ class RedisConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnBooleanProperty("product-api.cache.near.enabled")
-	NearCacheTracking nearCacheTracking(LettuceConnectionFactory connectionFactory, RedisURI redisUri, NearCache near,
-			CacheProperties cache) {
-		return new NearCacheTracking((RedisClient) connectionFactory.getRequiredNativeClient(), redisUri, near,
-				cache.retryInterval());
+	NearCacheTracking nearCacheTracking(CacheConnection redis, NearCache near, CacheProperties cache) {
+		return new NearCacheTracking(redis, near, cache.retryInterval());
 	}
 
 }

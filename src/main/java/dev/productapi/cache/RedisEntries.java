@@ -12,7 +12,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.Base16;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,19 +52,15 @@ class RedisEntries {
 
 	private final RedisCircuitBreaker breaker;
 
-	private final NearCacheTracking tracking;
-
 	private final NearCache near;
 
 	private final Counter staleSetsPrevented;
 
-	RedisEntries(CacheConnection redis, CacheProperties properties, Optional<NearCacheTracking> tracking,
-			Optional<NearCache> near, MeterRegistry meters) {
+	RedisEntries(CacheConnection redis, CacheProperties properties, Optional<NearCache> near, MeterRegistry meters) {
 		this.redis = redis;
 		this.fillIfLeasedDigest = Base16.digest(FILL_IF_LEASED.getBytes(StandardCharsets.UTF_8));
 		this.properties = properties;
 		this.breaker = new RedisCircuitBreaker(properties.retryInterval(), Ticker.systemTicker());
-		this.tracking = tracking.orElse(null);
 		this.near = near.orElse(null);
 		this.staleSetsPrevented = Counter.builder("product.cache.stale.sets.prevented")
 			.description("Fills refused because a write invalidated the key while the value was being loaded")
@@ -83,12 +79,23 @@ class RedisEntries {
 	}
 
 	/**
-	 * Through the near cache's tracking connection when there is one, so Redis tracks the
-	 * key for it.
+	 * With the near cache on, its placeholder goes in before the GET is sent, so that an
+	 * invalidation that overtakes the reply keeps the reply out of the near cache.
 	 */
 	private byte[] get(UUID id) {
-		return (this.near != null && this.near.isEnabled()) ? this.tracking.readThrough(id)
-				: await(this.redis.commands().get(CacheKey.of(id)));
+		String key = CacheKey.of(id);
+		if (this.near == null || !this.near.isEnabled()) {
+			return await(this.redis.commands().get(key));
+		}
+		Object placeholder = this.near.reserve(id);
+		byte[] value = null;
+		try {
+			value = await(this.redis.commands().get(key));
+			return value;
+		}
+		finally {
+			this.near.complete(id, placeholder, value);
+		}
 	}
 
 	/**
@@ -109,8 +116,7 @@ class RedisEntries {
 	/**
 	 * Stores what the lease holder read from the database: the JSON, or {@code null} for
 	 * "no such product". Returns whether it was stored; {@code false} means a write
-	 * invalidated the key since the lease was taken, so the value may be stale and must
-	 * not be shared.
+	 * invalidated the key since the lease was taken, so the value may be stale.
 	 */
 	boolean fill(UUID id, Lease lease, byte[] json) {
 		String key = CacheKey.of(id);
@@ -128,13 +134,15 @@ class RedisEntries {
 		return Long.valueOf(1).equals(stored);
 	}
 
-	/** Deletes the key, whatever it holds. Returns whether Redis confirmed it. */
+	/**
+	 * Deletes the key, whatever it holds. Returns whether Redis confirmed it, on the
+	 * master and on its replicas.
+	 */
 	boolean delete(UUID id) {
 		if (this.near != null) {
 			this.near.invalidate(id);
 		}
-		return this.breaker.allowsRequest()
-				&& call(() -> await(this.redis.commands().del(CacheKey.of(id))) != null, false);
+		return this.breaker.allowsRequest() && call(() -> this.redis.deleteEverywhere(CacheKey.of(id)), false);
 	}
 
 	/** Whether Redis answered a PING; used for start-up reporting. */
@@ -150,7 +158,7 @@ class RedisEntries {
 	 * Runs the script by its digest, loading it first if this Redis has not seen it yet.
 	 */
 	private Long fillIfLeased(String key, byte[]... args) {
-		RedisAsyncCommands<String, byte[]> commands = this.redis.commands();
+		RedisClusterAsyncCommands<String, byte[]> commands = this.redis.commands();
 		String[] keys = { key };
 		try {
 			return await(commands.evalsha(this.fillIfLeasedDigest, ScriptOutputType.INTEGER, keys, args));
@@ -185,7 +193,9 @@ class RedisEntries {
 			return result;
 		}
 		catch (RuntimeException ex) {
-			this.breaker.recordFailure(ex);
+			if (this.breaker.recordFailure(ex)) {
+				this.redis.reset();
+			}
 			return fallback;
 		}
 	}

@@ -26,7 +26,7 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 
 	static final String PROPERTY_SOURCE_NAME = "productApiEnvironmentSettings";
 
-	private static final int MAX_PORT = 65535;
+	static final int MAX_PORT = 65535;
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -40,14 +40,7 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.port", env.integer("API_PORT", 8080, 0, MAX_PORT));
 
-		properties.put("spring.data.redis.host", env.text("REDIS_HOST", "localhost"));
-		properties.put("spring.data.redis.port", env.integer("REDIS_PORT", 6379, 1, MAX_PORT));
-		properties.put("spring.data.redis.ssl.enabled", env.bool("REDIS_TLS", false));
-		properties.put("spring.data.redis.timeout", env.integer("REDIS_TIMEOUT_MS", 200, 1, 60_000) + "ms");
-		properties.put("spring.data.redis.connect-timeout",
-				env.integer("REDIS_CONNECT_TIMEOUT_MS", 500, 1, 60_000) + "ms");
-		putIfSet(properties, "spring.data.redis.username", env.text("REDIS_USERNAME", null));
-		putIfSet(properties, "spring.data.redis.password", env.text("REDIS_PASSWORD", null));
+		RedisSettings.translate(env, properties);
 
 		properties.put("product-api.cache.ttl", env.integer("CACHE_TTL_SECONDS", 3600, 1, Integer.MAX_VALUE) + "s");
 		properties.put("product-api.cache.ttl-jitter-percent", env.integer("CACHE_TTL_JITTER_PERCENT", 10, 0, 50));
@@ -75,7 +68,7 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		return properties;
 	}
 
-	private static void putIfSet(Map<String, Object> properties, String name, String value) {
+	static void putIfSet(Map<String, Object> properties, String name, Object value) {
 		if (value != null) {
 			properties.put(name, value);
 		}
@@ -115,7 +108,7 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 			catch (NumberFormatException ex) {
 				// reported below, with the range
 			}
-			throw new InvalidSettingException(name, value, "a whole number from " + min + " to " + max, fallback);
+			throw InvalidSettingException.badValue(name, value, "a whole number from " + min + " to " + max, fallback);
 		}
 
 		boolean bool(String name, boolean fallback) {
@@ -126,8 +119,15 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 			return switch (value.toLowerCase()) {
 				case "true", "1", "yes" -> true;
 				case "false", "0", "no" -> false;
-				default -> throw new InvalidSettingException(name, value, "true or false", fallback);
+				default -> throw InvalidSettingException.badValue(name, value, "true or false", fallback);
 			};
+		}
+
+		/**
+		 * Whether the environment holds a value for this name, in any of Spring's forms.
+		 */
+		boolean isSet(String name) {
+			return this.environment.containsProperty(name);
 		}
 
 		DatabaseUrl database(String name, String fallback) {
@@ -136,7 +136,7 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 				return DatabaseUrl.parse(value);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidSettingException(name, value, ex.getMessage(), fallback);
+				throw InvalidSettingException.badValue(name, value, ex.getMessage(), fallback);
 			}
 		}
 

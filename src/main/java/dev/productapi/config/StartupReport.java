@@ -42,16 +42,31 @@ class StartupReport {
 	void report() {
 		String database = (this.dataSource instanceof HikariDataSource hikari)
 				? new DatabaseUrl(hikari.getJdbcUrl(), hikari.getUsername(), null).describe() : "(custom data source)";
-		String redisAddress = this.redis.getHost() + ":" + this.redis.getPort();
+		String redisAddress = describe(this.redis);
 		logger.info("Database: {}; Redis: {} (command timeout {} ms); cache TTL {} s", database, redisAddress,
 				this.redis.getTimeout().toMillis(), this.cache.ttl().toSeconds());
 		if (!this.productCache.ping()) {
 			logger.warn("""
 
-					*** Redis at {} is not reachable. The API is serving from the database only, \
+					*** Redis ({}) is not reachable. The API is serving from the database only, \
 					and will start caching by itself as soon as Redis is up. ***
 					""", redisAddress);
 		}
+	}
+
+	/** Where Redis is, safe to log: never a password. */
+	static String describe(DataRedisProperties redis) {
+		if (redis.getSentinel() != null && redis.getSentinel().getMaster() != null) {
+			return "the master of Sentinel group '" + redis.getSentinel().getMaster() + "' at "
+					+ String.join(",", redis.getSentinel().getNodes());
+		}
+		if (redis.getCluster() != null && redis.getCluster().getNodes() != null) {
+			return "Cluster with seed nodes " + String.join(",", redis.getCluster().getNodes());
+		}
+		if (redis.getUrl() != null) {
+			return redis.getUrl().replaceAll("//[^@/]*@", "//***@");
+		}
+		return redis.getHost() + ":" + redis.getPort();
 	}
 
 }

@@ -38,15 +38,15 @@ class CacheConnectionTest {
 
 	private RedisClient client;
 
-	private CacheConnection connection;
+	private SingleMasterConnection connection;
 
 	@BeforeEach
 	void connectionToAFrozenRedis() {
-		this.client = RedisClient.create();
+		this.client = RedisClient
+			.create(RedisURI.builder().withHost("127.0.0.1").withPort(redis.port()).withTimeout(TIMEOUT).build());
 		this.client.setOptions(
 				ClientOptions.builder().socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build()).build());
-		this.connection = new CacheConnection(this.client,
-				RedisURI.builder().withHost("127.0.0.1").withPort(redis.port()).withTimeout(TIMEOUT).build());
+		this.connection = new SingleMasterConnection(this.client, null, Duration.ZERO);
 		redis.freeze();
 	}
 

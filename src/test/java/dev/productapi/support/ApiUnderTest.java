@@ -1,6 +1,7 @@
 package dev.productapi.support;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,11 +10,12 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The API under test, started once per test class with a Redis server of its own and a
- * fresh database:
+ * The API under test, started once per test class with a Redis of its own and a fresh
+ * database:
  * {@code @RegisterExtension static final ApiUnderTest app = ApiUnderTest.withSettings(...)}.
- * Several instances may share that Redis and that database, as instances behind a load
- * balancer do.
+ * Redis is a single server unless {@link #onSentinel()} or {@link #onCluster()} asks for
+ * a Sentinel group or a Cluster. Several instances may share that Redis and that
+ * database, as instances behind a load balancer do.
  */
 public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 
@@ -27,7 +29,13 @@ public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 
 	private boolean redisAtStart = true;
 
+	private Topology topology = Topology.SINGLE;
+
 	private TestRedis redis;
+
+	private TestRedisSentinel sentinel;
+
+	private TestRedisCluster cluster;
 
 	private final List<RunningApp> apps = new ArrayList<>();
 
@@ -69,13 +77,39 @@ public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 		return this;
 	}
 
+	/** Redis is a Sentinel group: a master, a replica and three sentinels. */
+	public ApiUnderTest onSentinel() {
+		this.topology = Topology.SENTINEL;
+		return this;
+	}
+
+	/** Redis is a Cluster of three masters, each with a replica. */
+	public ApiUnderTest onCluster() {
+		this.topology = Topology.CLUSTER;
+		return this;
+	}
+
 	@Override
 	public void beforeAll(ExtensionContext context) {
-		this.redis = new TestRedis();
-		if (this.redisAtStart) {
-			this.redis.start();
+		Map<String, String> all = new LinkedHashMap<>();
+		switch (this.topology) {
+			case SINGLE -> {
+				this.redis = new TestRedis();
+				if (this.redisAtStart) {
+					this.redis.start();
+				}
+				all.put("REDIS_PORT", String.valueOf(this.redis.port()));
+			}
+			case SENTINEL -> {
+				this.sentinel = TestRedisSentinel.started();
+				all.put("REDIS_URL", this.sentinel.uri());
+			}
+			case CLUSTER -> {
+				this.cluster = TestRedisCluster.started();
+				all.put("REDIS_CLUSTER_NODES", this.cluster.seedNodes());
+			}
 		}
-		Map<String, String> all = RunningApp.settings(this.redis, this.database.fresh(), this.settings);
+		all.putAll(RunningApp.settings(this.database.fresh(), this.settings));
 		for (int i = 0; i < this.instances; i++) {
 			this.apps.add(RunningApp.start(all, this.sources));
 		}
@@ -84,7 +118,16 @@ public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 	@Override
 	public void afterAll(ExtensionContext context) {
 		this.apps.forEach(RunningApp::close);
-		this.redis.close();
+		for (AutoCloseable redis : new AutoCloseable[] { this.redis, this.sentinel, this.cluster }) {
+			if (redis != null) {
+				try {
+					redis.close();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+		}
 	}
 
 	/** The first instance's HTTP client. */
@@ -101,8 +144,23 @@ public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 		return this.apps.get(index);
 	}
 
+	/** The single Redis server. */
 	public TestRedis redis() {
 		return this.redis;
+	}
+
+	public TestRedisSentinel sentinel() {
+		return this.sentinel;
+	}
+
+	public TestRedisCluster cluster() {
+		return this.cluster;
+	}
+
+	private enum Topology {
+
+		SINGLE, SENTINEL, CLUSTER
+
 	}
 
 }

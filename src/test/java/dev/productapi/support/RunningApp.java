@@ -55,6 +55,13 @@ public final class RunningApp implements AutoCloseable {
 	public static Map<String, String> settings(TestRedis redis, String databaseUrl, String... extraSettings) {
 		Map<String, String> settings = new LinkedHashMap<>();
 		settings.put("REDIS_PORT", String.valueOf(redis.port()));
+		settings.putAll(settings(databaseUrl, extraSettings));
+		return settings;
+	}
+
+	/** Settings for a database, plus name-value pairs. */
+	static Map<String, String> settings(String databaseUrl, String... extraSettings) {
+		Map<String, String> settings = new LinkedHashMap<>();
 		settings.put("DATABASE_URL", databaseUrl);
 		for (int i = 0; i < extraSettings.length; i += 2) {
 			settings.put(extraSettings[i], extraSettings[i + 1]);

@@ -1,0 +1,59 @@
+package dev.productapi.cache;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExpectedReplicasTest {
+
+	private static final Duration GRACE = Duration.ofSeconds(300);
+
+	private final AtomicLong nanos = new AtomicLong(7);
+
+	private final ExpectedReplicas replicas = new ExpectedReplicas("cache:6379", GRACE, this.nanos::get);
+
+	@Test
+	void followsReplicasThatJoin() {
+		assertThat(this.replicas.update(0)).isZero();
+		assertThat(this.replicas.update(1)).isEqualTo(1);
+		assertThat(this.replicas.update(2)).isEqualTo(2);
+	}
+
+	@Test
+	void aLostReplicaIsWaitedForThroughoutTheGracePeriod() {
+		this.replicas.update(2);
+
+		this.nanos.addAndGet(GRACE.minusNanos(1).toNanos());
+		assertThat(this.replicas.update(1)).isEqualTo(2);
+
+		this.nanos.addAndGet(1);
+		assertThat(this.replicas.update(1)).isEqualTo(1);
+	}
+
+	@Test
+	void theGracePeriodCountsFromWhenAllReplicasWereLastSeen() {
+		this.replicas.update(1);
+		this.nanos.addAndGet(GRACE.dividedBy(2).toNanos());
+		this.replicas.update(1);
+
+		this.nanos.addAndGet(GRACE.dividedBy(2).toNanos());
+		assertThat(this.replicas.update(0)).as("half a grace period after the replica was last seen").isEqualTo(1);
+		this.nanos.addAndGet(GRACE.dividedBy(2).toNanos());
+		assertThat(this.replicas.update(0)).isZero();
+	}
+
+	@Test
+	void aReplicaThatComesBackEndsTheWait() {
+		this.replicas.update(1);
+		this.nanos.addAndGet(GRACE.dividedBy(3).toNanos());
+		assertThat(this.replicas.update(0)).isEqualTo(1);
+
+		assertThat(this.replicas.update(1)).isEqualTo(1);
+		this.nanos.addAndGet(GRACE.minusNanos(1).toNanos());
+		assertThat(this.replicas.update(0)).as("a new grace period from the return").isEqualTo(1);
+	}
+
+}
