@@ -31,6 +31,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 import dev.productapi.api.RequestBodyLimitFilter.RequestBodyTooLargeException;
 import dev.productapi.product.ProductNotFoundException;
+import dev.productapi.product.VersionMismatchException;
 
 /**
  * Every error becomes an RFC 9457 {@code application/problem+json} body. Bad input is a
@@ -45,9 +46,32 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	record FieldError(String field, String message) {
 	}
 
+	/** A query parameter or header that is wrong, by its name on the wire. */
+	record ParameterError(String parameter, String message) {
+	}
+
 	@ExceptionHandler(ProductNotFoundException.class)
 	ProblemDetail notFound(ProductNotFoundException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	@ExceptionHandler(VersionMismatchException.class)
+	ProblemDetail versionMismatch(VersionMismatchException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.PRECONDITION_FAILED, ex.getMessage());
+	}
+
+	@ExceptionHandler(PreconditionRequiredException.class)
+	ProblemDetail preconditionRequired(PreconditionRequiredException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.PRECONDITION_REQUIRED, ex.getMessage());
+	}
+
+	@ExceptionHandler(InvalidParameterException.class)
+	ProblemDetail invalidParameter(InvalidParameterException ex) {
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				ex.parameter() + " " + ex.getMessage());
+		body.setTitle("Invalid request");
+		body.setProperty("errors", List.of(new ParameterError(ex.parameter(), ex.getMessage())));
+		return body;
 	}
 
 	@ExceptionHandler(EmptyUpdateException.class)

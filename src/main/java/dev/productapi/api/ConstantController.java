@@ -23,13 +23,14 @@ class ConstantController {
 
 	private static final byte[] PRODUCT_SHAPED = """
 			{"id":"00000000-0000-4000-8000-000000000001","name":"Mechanical Keyboard",\
-			"description":"Tenkeyless keyboard with hot-swappable switches.","price":89.99,"stock_quantity":120}"""
-		.getBytes(StandardCharsets.UTF_8);
+			"description":"Tenkeyless keyboard with hot-swappable switches.","price":89.99,"stock_quantity":120,\
+			"version":1}""".getBytes(StandardCharsets.UTF_8);
 
 	@GetMapping(path = "/bench/constant", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> constant() {
 		return ResponseEntity.ok()
 			.contentType(MediaType.APPLICATION_JSON)
+			.eTag("\"1\"")
 			.header(ProductController.CACHE_HEADER, "HIT")
 			.body(PRODUCT_SHAPED);
 	}

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -11,6 +12,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -20,13 +23,14 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.productapi.cache.CachedRead;
+import dev.productapi.product.ExpectedVersions;
 import dev.productapi.product.Product;
 import dev.productapi.product.ProductService;
+import dev.productapi.product.VersionedJson;
 
 @RestController
 @RequestMapping(path = "/products", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -37,44 +41,91 @@ class ProductController {
 
 	private final ProductService products;
 
-	ProductController(ProductService products) {
+	private final boolean ifMatchRequired;
+
+	ProductController(ProductService products, @Value("${product-api.require-if-match}") boolean ifMatchRequired) {
 		this.products = products;
+		this.ifMatchRequired = ifMatchRequired;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Create a product; the server assigns its id")
 	ResponseEntity<Product> create(@Valid @RequestBody CreateProductRequest request) {
 		Product created = this.products.create(request.toProduct());
-		return ResponseEntity.created(URI.create("/products/" + created.id())).body(created);
+		return ResponseEntity.created(URI.create("/products/" + created.id()))
+			.eTag(EntityTags.of(created.version()))
+			.body(created);
 	}
 
 	@GetMapping("/{id}")
-	@Operation(summary = "Get a product, from the cache when it holds it")
+	@Operation(summary = "Get a product, from the cache when it holds it",
+			description = "The ETag is the product's version. With If-None-Match naming it, the answer is 304 "
+					+ "without a body; on a cache hit that costs neither a database read nor a JSON parse.")
 	@ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Product.class)),
-			headers = @Header(name = CACHE_HEADER, description = "HIT, MISS or BYPASS (Redis unavailable)"))
-	ResponseEntity<byte[]> get(@PathVariable UUID id) {
-		CachedRead product = this.products.read(id);
+			headers = { @Header(name = CACHE_HEADER, description = "HIT, MISS or BYPASS (Redis unavailable)"),
+					@Header(name = HttpHeaders.ETAG, description = "The product's version, e.g. \"3\"") })
+	@ApiResponse(responseCode = "304", description = "If-None-Match names the current version")
+	ResponseEntity<byte[]> get(@PathVariable UUID id,
+			@Parameter(example = "\"3\"") @RequestHeader(name = HttpHeaders.IF_NONE_MATCH,
+					required = false) String ifNoneMatch) {
+		VersionedJson product = this.products.read(id);
+		String etag = EntityTags.of(product.version());
+		if (ifNoneMatch != null
+				&& EntityTags.parse(HttpHeaders.IF_NONE_MATCH, ifNoneMatch).matchesWeakly(product.version())) {
+			return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
+				.eTag(etag)
+				.header(CACHE_HEADER, product.cacheStatus().name())
+				.build();
+		}
 		return ResponseEntity.ok()
 			.contentType(MediaType.APPLICATION_JSON)
-			.header(CACHE_HEADER, product.status().name())
+			.eTag(etag)
+			.header(CACHE_HEADER, product.cacheStatus().name())
 			.body(product.json());
 	}
 
 	@PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Update some or all fields of a product; fields not sent stay as they are")
-	Product update(@PathVariable UUID id, @Valid @RequestBody UpdateProductRequest request) {
+	@Operation(summary = "Update some or all fields of a product; fields not sent stay as they are",
+			description = "With If-Match, the update happens only if the product is still at one of the "
+					+ "versions named, else 412 and nothing changes.")
+	@ApiResponse(responseCode = "412", description = "The product's version is not one of those in If-Match")
+	ResponseEntity<Product> update(@PathVariable UUID id,
+			@Parameter(example = "\"3\"") @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+			@Valid @RequestBody UpdateProductRequest request) {
 		var changes = request.toChanges();
 		if (changes.isEmpty()) {
 			throw new EmptyUpdateException();
 		}
-		return this.products.update(id, changes);
+		Product updated = this.products.update(id, changes, expectedVersions(ifMatch));
+		return ResponseEntity.ok().eTag(EntityTags.of(updated.version())).body(updated);
 	}
 
 	@DeleteMapping("/{id}")
-	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Delete a product")
-	void delete(@PathVariable UUID id) {
-		this.products.delete(id);
+	@Operation(summary = "Delete a product",
+			description = "With If-Match, the product is deleted only if it is still at one of the versions "
+					+ "named, else 412 and nothing changes.")
+	@ApiResponse(responseCode = "204", description = "Deleted")
+	@ApiResponse(responseCode = "412", description = "The product's version is not one of those in If-Match")
+	ResponseEntity<Void> delete(@PathVariable UUID id,
+			@Parameter(example = "\"3\"") @RequestHeader(name = HttpHeaders.IF_MATCH,
+					required = false) String ifMatch) {
+		this.products.delete(id, expectedVersions(ifMatch));
+		return ResponseEntity.noContent().build();
+	}
+
+	/**
+	 * What If-Match allows: any version without it (unless it is required), any existing
+	 * version for {@code *}, else the versions it names.
+	 */
+	private ExpectedVersions expectedVersions(String ifMatch) {
+		if (ifMatch == null) {
+			if (this.ifMatchRequired) {
+				throw new PreconditionRequiredException();
+			}
+			return ExpectedVersions.ANY;
+		}
+		EntityTags tags = EntityTags.parse(HttpHeaders.IF_MATCH, ifMatch);
+		return tags.any() ? ExpectedVersions.ANY : ExpectedVersions.oneOf(tags.strongVersions());
 	}
 
 }

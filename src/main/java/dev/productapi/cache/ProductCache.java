@@ -158,6 +158,15 @@ public class ProductCache {
 		}
 	}
 
+	/**
+	 * Deletes a product's entry that readers cannot use, such as one in an older format.
+	 * Not for writes: those go through {@link CacheInvalidator}, which makes sure the
+	 * delete happens.
+	 */
+	public void evict(UUID id) {
+		this.redis.delete(id);
+	}
+
 	/** Whether Redis is in use: false while the circuit breaker is open. */
 	public boolean isAvailable() {
 		return this.redis.isAvailable();

@@ -39,6 +39,7 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 	static Map<String, Object> translate(Variables env) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.port", env.integer("API_PORT", 8080, 0, MAX_PORT));
+		properties.put("product-api.require-if-match", env.bool("API_REQUIRE_IF_MATCH", false));
 
 		RedisSettings.translate(env, properties);
 

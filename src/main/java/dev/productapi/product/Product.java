@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * stores it, so both always agree on the JSON.
  */
 public record Product(UUID id, String name, String description, BigDecimal price,
-		@JsonProperty("stock_quantity") int stockQuantity) {
+		@JsonProperty("stock_quantity") int stockQuantity, long version) {
 
 	public static final int NAME_MAX_LENGTH = 200;
 
@@ -18,7 +18,7 @@ public record Product(UUID id, String name, String description, BigDecimal price
 
 	/** A new product gets its id here, from the server, never from the client. */
 	public static Product create(String name, String description, BigDecimal price, int stockQuantity) {
-		return new Product(UUID.randomUUID(), name, description, price, stockQuantity);
+		return new Product(UUID.randomUUID(), name, description, price, stockQuantity, 1);
 	}
 
 }

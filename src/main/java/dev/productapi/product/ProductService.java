@@ -9,6 +9,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.productapi.cache.CacheInvalidator;
+import dev.productapi.cache.CacheStatus;
 import dev.productapi.cache.CachedRead;
 import dev.productapi.cache.ProductCache;
 
@@ -39,12 +40,22 @@ public class ProductService {
 	}
 
 	/** The product's JSON: on a hit, the cache's bytes as they are. */
-	public CachedRead read(UUID id) {
+	public VersionedJson read(UUID id) {
 		CachedRead read = this.cache.read(id, this::readDatabase);
 		if (!read.found()) {
 			throw new ProductNotFoundException(id);
 		}
-		return read;
+		long version = ProductJson.version(read.json());
+		if (version >= 0) {
+			return new VersionedJson(read.json(), version, read.status());
+		}
+		// Cached by a release from before versions: drop it and serve the database's row.
+		this.cache.evict(id);
+		byte[] json = readDatabase(id);
+		if (json == null) {
+			throw new ProductNotFoundException(id);
+		}
+		return new VersionedJson(json, ProductJson.version(json), CacheStatus.BYPASS);
 	}
 
 	/**
@@ -66,18 +77,26 @@ public class ProductService {
 		return writeThenInvalidate(product.id(), () -> this.repository.insertIfAbsent(product));
 	}
 
-	public Product update(UUID id, ProductChanges changes) {
+	/** Applies the changes if the product's version is one of those expected. */
+	public Product update(UUID id, ProductChanges changes, ExpectedVersions expected) {
 		return writeThenInvalidate(id,
-				() -> this.repository.update(id, changes).orElseThrow(() -> new ProductNotFoundException(id)));
+				() -> this.repository.update(id, changes, expected).orElseThrow(() -> notWritten(id, expected)));
 	}
 
-	public void delete(UUID id) {
+	/** Deletes the product if its version is one of those expected. */
+	public void delete(UUID id, ExpectedVersions expected) {
 		writeThenInvalidate(id, () -> {
-			if (!this.repository.delete(id)) {
-				throw new ProductNotFoundException(id);
+			if (!this.repository.delete(id, expected)) {
+				throw notWritten(id, expected);
 			}
 			return null;
 		});
+	}
+
+	/** Why a write changed nothing: no such product, or not at an expected version. */
+	private RuntimeException notWritten(UUID id, ExpectedVersions expected) {
+		return (!expected.isAny() && this.repository.exists(id)) ? new VersionMismatchException(id)
+				: new ProductNotFoundException(id);
 	}
 
 	/**

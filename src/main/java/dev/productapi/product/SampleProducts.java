@@ -27,11 +27,11 @@ class SampleProducts implements SmartInitializingSingleton {
 
 	static final List<Product> SAMPLES = List.of(
 			new Product(UUID.fromString("00000000-0000-4000-8000-000000000001"), "Mechanical Keyboard",
-					"Tenkeyless keyboard with hot-swappable switches.", new BigDecimal("89.99"), 120),
+					"Tenkeyless keyboard with hot-swappable switches.", new BigDecimal("89.99"), 120, 1),
 			new Product(UUID.fromString("00000000-0000-4000-8000-000000000002"), "Wireless Mouse",
-					"Ergonomic mouse with a 70-day battery.", new BigDecimal("29.99"), 250),
+					"Ergonomic mouse with a 70-day battery.", new BigDecimal("29.99"), 250, 1),
 			new Product(UUID.fromString("00000000-0000-4000-8000-000000000003"), "USB-C Hub",
-					"Seven ports, 100 W power delivery.", new BigDecimal("49.50"), 75));
+					"Seven ports, 100 W power delivery.", new BigDecimal("49.50"), 75, 1));
 
 	private final ProductRepository repository;
 

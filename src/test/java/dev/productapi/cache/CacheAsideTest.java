@@ -95,13 +95,31 @@ class CacheAsideTest {
 		String id = api.create("Table", "300.00", 1);
 		api.get("/products/" + id);
 		String planted = "{\"id\":\"" + id
-				+ "\",\"name\":\"from-redis\",\"description\":null,\"price\":1.00,\"stock_quantity\":0}";
+				+ "\",\"name\":\"from-redis\",\"description\":null,\"price\":1.00,\"stock_quantity\":0,\"version\":7}";
 		inRedis.set("product:" + id, planted);
 
 		Response hit = api.get("/products/" + id);
 
 		assertThat(hit.cache()).isEqualTo("HIT");
 		assertThat(hit.body()).isEqualTo(planted);
+		assertThat(hit.etag()).isEqualTo("\"7\"");
+	}
+
+	/** What a release from before versions cached is replaced, not served. */
+	@Test
+	void anEntryWithoutAVersionIsDroppedAndTheDatabaseAnswers() {
+		String id = api.create("Lamp", "30.00", 1);
+		inRedis.set("product:" + id, "{\"id\":\"" + id
+				+ "\",\"name\":\"old format\",\"description\":null,\"price\":30.00,\"stock_quantity\":1}");
+
+		Response read = api.get("/products/" + id);
+
+		assertThat(read.cache()).isEqualTo("BYPASS");
+		assertThat(read.json().get("name").asString()).isEqualTo("Lamp");
+		assertThat(read.etag()).isEqualTo("\"1\"");
+		assertThat(inRedis.exists("product:" + id)).isZero();
+		assertThat(api.get("/products/" + id).cache()).isEqualTo("MISS");
+		assertThat(api.get("/products/" + id).cache()).isEqualTo("HIT");
 	}
 
 	@Test

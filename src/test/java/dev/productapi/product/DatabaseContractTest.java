@@ -67,10 +67,11 @@ class DatabaseContractTest {
 		repository(database).insert(product);
 
 		Product updated = repository(database)
-			.update(product.id(), new ProductChanges(null, false, null, new BigDecimal("2.50"), null))
+			.update(product.id(), new ProductChanges(null, false, null, new BigDecimal("2.50"), null),
+					ExpectedVersions.ANY)
 			.orElseThrow();
 
-		assertThat(updated).isEqualTo(new Product(product.id(), "Before", "kept", new BigDecimal("2.50"), 1));
+		assertThat(updated).isEqualTo(new Product(product.id(), "Before", "kept", new BigDecimal("2.50"), 1, 2));
 		assertThat(repository(database).findById(product.id())).contains(updated);
 	}
 
@@ -80,7 +81,8 @@ class DatabaseContractTest {
 		Product product = Product.create("Described", "to be cleared", new BigDecimal("1.00"), 1);
 		repository(database).insert(product);
 
-		repository(database).update(product.id(), new ProductChanges(null, true, null, null, null));
+		repository(database).update(product.id(), new ProductChanges(null, true, null, null, null),
+				ExpectedVersions.ANY);
 
 		assertThat(repository(database).findById(product.id()).orElseThrow().description()).isNull();
 	}
@@ -88,7 +90,8 @@ class DatabaseContractTest {
 	@ParameterizedTest
 	@EnumSource(Databases.class)
 	void updateOfAnUnknownIdFindsNothing(Databases database) {
-		assertThat(repository(database).update(UUID.randomUUID(), new ProductChanges("x", false, null, null, null)))
+		assertThat(repository(database).update(UUID.randomUUID(), new ProductChanges("x", false, null, null, null),
+				ExpectedVersions.ANY))
 			.isEmpty();
 	}
 
@@ -98,8 +101,8 @@ class DatabaseContractTest {
 		Product product = Product.create("Doomed", null, BigDecimal.ONE, 1);
 		repository(database).insert(product);
 
-		assertThat(repository(database).delete(product.id())).isTrue();
-		assertThat(repository(database).delete(product.id())).isFalse();
+		assertThat(repository(database).delete(product.id(), ExpectedVersions.ANY)).isTrue();
+		assertThat(repository(database).delete(product.id(), ExpectedVersions.ANY)).isFalse();
 		assertThat(repository(database).findById(product.id())).isEmpty();
 	}
 
@@ -109,7 +112,7 @@ class DatabaseContractTest {
 		Product product = Product.create("Once", null, new BigDecimal("1.00"), 1);
 
 		assertThat(repository(database).insertIfAbsent(product)).isTrue();
-		assertThat(repository(database).insertIfAbsent(new Product(product.id(), "Twice", null, BigDecimal.TEN, 2)))
+		assertThat(repository(database).insertIfAbsent(new Product(product.id(), "Twice", null, BigDecimal.TEN, 2, 1)))
 			.isFalse();
 		assertThat(repository(database).findById(product.id())).contains(product);
 	}

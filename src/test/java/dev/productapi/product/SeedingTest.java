@@ -85,7 +85,7 @@ class SeedingTest {
 	void concurrentSeedingOfAnEmptyTableInsertsEachSampleOnce(Databases kind) throws Exception {
 		try (RunningApp app = RunningApp.start(redis, kind.fresh())) {
 			ProductRepository repository = app.bean(ProductRepository.class);
-			SampleProducts.SAMPLES.forEach((sample) -> repository.delete(sample.id()));
+			SampleProducts.SAMPLES.forEach((sample) -> repository.delete(sample.id(), ExpectedVersions.ANY));
 			SampleProducts seeder = app.bean(SampleProducts.class);
 			CountDownLatch go = new CountDownLatch(1);
 			List<Future<Integer>> runs = new ArrayList<>();

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,6 +52,21 @@ public final class Api {
 		return send(request(path).header("Content-Type", contentType).method(method, body));
 	}
 
+	/**
+	 * Any request, with headers as name-value pairs; a body, if any, is sent as JSON.
+	 */
+	public Response request(String method, String path, String body, String... headers) {
+		HttpRequest.Builder request = request(path).method(method,
+				(body != null) ? BodyPublishers.ofString(body) : BodyPublishers.noBody());
+		if (body != null) {
+			request.header("Content-Type", "application/json");
+		}
+		for (int i = 0; i < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
+		}
+		return send(request);
+	}
+
 	/** Creates a product and returns its id. */
 	public String create(String name, String price, int stock) {
 		Response response = post("/products",
@@ -68,7 +85,7 @@ public final class Api {
 		try {
 			HttpResponse<String> response = this.client.send(request.build(), BodyHandlers.ofString());
 			return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-					response.headers().firstValue("X-Cache").orElse(null), response.body());
+					response.headers().firstValue("X-Cache").orElse(null), response.body(), response.headers().map());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -79,10 +96,25 @@ public final class Api {
 		}
 	}
 
-	public record Response(int status, String contentType, String cache, String body) {
+	public record Response(int status, String contentType, String cache, String body,
+			Map<String, List<String>> headers) {
 
 		public JsonNode json() {
 			return json.readTree(this.body);
+		}
+
+		public String etag() {
+			return header("ETag");
+		}
+
+		/** The first value of a header, or {@code null}. */
+		public String header(String name) {
+			return this.headers.entrySet()
+				.stream()
+				.filter((header) -> header.getKey().equalsIgnoreCase(name))
+				.map((header) -> header.getValue().getFirst())
+				.findFirst()
+				.orElse(null);
 		}
 
 	}

@@ -1,0 +1,7 @@
+-- Every write adds one to a product's version; it is the product's ETag, and a client that
+-- sends it back in If-Match writes only over what it read.
+ALTER TABLE products ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+
+-- Lists page through products in creation order, then by id, with no OFFSET: each page
+-- starts right after the last (created_at, id) of the one before.
+CREATE INDEX products_created_at_id ON products (created_at, id);
