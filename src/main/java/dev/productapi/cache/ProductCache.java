@@ -1,9 +1,15 @@
 package dev.productapi.cache;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -103,6 +109,53 @@ public class ProductCache {
 			case SKIPPED, FAILED -> fromDatabase(id, database);
 			case EMPTY, FILLING -> loadOnce(id, database);
 		};
+	}
+
+	/**
+	 * Several products at once, by the same rules as {@link #read}, in a fixed number of
+	 * round trips: one {@code MGET}; for the empty keys, their leases in one round trip;
+	 * one database query for every product the cache could not answer; the fills in one
+	 * round trip. A key that another reader is filling is read from the database rather
+	 * than waited for. {@code database} returns the JSON of the products that exist.
+	 */
+	public Map<UUID, CachedRead> readAll(List<UUID> ids, Function<Collection<UUID>, Map<UUID, byte[]>> database) {
+		Map<UUID, CachedRead> reads = new LinkedHashMap<>();
+		Set<UUID> bypass = new LinkedHashSet<>();
+		List<UUID> toLookUp = new ArrayList<>();
+		for (UUID id : ids) {
+			byte[] local = (this.near != null) ? this.near.getIfPresent(id) : null;
+			if (this.invalidator.isPending(id)) {
+				this.requests.get(CacheStatus.BYPASS).increment();
+				bypass.add(id);
+			}
+			else if (local != null) {
+				this.nearHits.increment();
+				this.requests.get(CacheStatus.HIT).increment();
+				reads.put(id, new CachedRead(local, CacheStatus.HIT));
+			}
+			else {
+				toLookUp.add(id);
+			}
+		}
+		List<UUID> empty = new ArrayList<>();
+		this.redis.lookupAll(toLookUp).forEach((id, lookup) -> {
+			count(lookup);
+			switch (lookup.state()) {
+				case FOUND, ABSENT -> reads.put(id, new CachedRead(lookup.json(), CacheStatus.HIT));
+				case EMPTY -> empty.add(id);
+				case FILLING, SKIPPED, FAILED -> bypass.add(id);
+			}
+		});
+		Map<UUID, Lease> leases = this.redis.tryLeases(empty);
+		empty.stream().filter((id) -> !leases.containsKey(id)).forEach(bypass::add);
+		Set<UUID> toLoad = new LinkedHashSet<>(leases.keySet());
+		toLoad.addAll(bypass);
+		Map<UUID, byte[]> loaded = toLoad.isEmpty() ? Map.of() : database.apply(toLoad);
+		this.databaseReads.increment(toLoad.size());
+		this.redis.fillAll(leases, loaded);
+		leases.keySet().forEach((id) -> reads.put(id, new CachedRead(loaded.get(id), CacheStatus.MISS)));
+		bypass.forEach((id) -> reads.put(id, new CachedRead(loaded.get(id), CacheStatus.BYPASS)));
+		return reads;
 	}
 
 	private CachedRead loadOnce(UUID id, Function<UUID, byte[]> database) {

@@ -3,16 +3,21 @@ package dev.productapi.cache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.Base16;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -99,6 +104,75 @@ class RedisEntries {
 	}
 
 	/**
+	 * What each product's key holds, from one {@code MGET} (which Lettuce splits by slot
+	 * on a Cluster); all {@code SKIPPED} while Redis is failing, all {@code FAILED} if
+	 * the call fails.
+	 */
+	Map<UUID, CacheLookup> lookupAll(List<UUID> ids) {
+		Map<UUID, CacheLookup> lookups = new LinkedHashMap<>();
+		if (ids.isEmpty()) {
+			return lookups;
+		}
+		if (!this.breaker.allowsRequest()) {
+			ids.forEach((id) -> lookups.put(id, CacheLookup.SKIPPED));
+			return lookups;
+		}
+		boolean near = this.near != null && this.near.isEnabled();
+		List<Object> placeholders = near ? ids.stream().map(this.near::reserve).toList() : null;
+		String[] keys = ids.stream().map(CacheKey::of).toArray(String[]::new);
+		List<KeyValue<String, byte[]>> values = call(() -> await(this.redis.commands().mget(keys)), null);
+		for (int i = 0; i < ids.size(); i++) {
+			byte[] value = (values != null) ? values.get(i).getValueOrElse(null) : null;
+			if (near) {
+				this.near.complete(ids.get(i), placeholders.get(i), value);
+			}
+			lookups.put(ids.get(i), (values != null) ? interpret(value) : CacheLookup.FAILED);
+		}
+		return lookups;
+	}
+
+	/**
+	 * Tries to take the lease on each of these empty keys, all in one round trip. Returns
+	 * the leases taken; the others are held by other readers, or Redis failed.
+	 */
+	Map<UUID, Lease> tryLeases(Collection<UUID> ids) {
+		Map<UUID, Lease> leases = new LinkedHashMap<>();
+		if (!this.properties.staleSetProtection()) {
+			ids.forEach((id) -> leases.put(id, Lease.create()));
+			return leases;
+		}
+		Map<UUID, Lease> wanted = new LinkedHashMap<>();
+		Map<UUID, RedisFuture<String>> sent = new LinkedHashMap<>();
+		SetArgs ifAbsent = SetArgs.Builder.nx().ex(this.properties.leaseTtl());
+		for (UUID id : ids) {
+			Lease lease = Lease.create();
+			wanted.put(id, lease);
+			RedisFuture<String> taking = call(() -> this.redis.commands().set(CacheKey.of(id), lease.token(), ifAbsent),
+					null);
+			if (taking == null) {
+				break;
+			}
+			sent.put(id, taking);
+		}
+		sent.forEach((id, taking) -> {
+			if ("OK".equals(call(() -> await(taking), null))) {
+				leases.put(id, wanted.get(id));
+			}
+		});
+		return leases;
+	}
+
+	/**
+	 * Fills each leased key with what was read from the database ({@code null} for "no
+	 * such product"), all in one round trip, as {@link #fill} does one.
+	 */
+	void fillAll(Map<UUID, Lease> leases, Map<UUID, byte[]> jsons) {
+		Map<UUID, Supplier<Boolean>> replies = new LinkedHashMap<>();
+		leases.forEach((id, lease) -> replies.put(id, sendFill(id, lease, jsons.get(id))));
+		replies.values().forEach(Supplier::get);
+	}
+
+	/**
 	 * Tries to take the lease to fill an empty key. Returns {@code null} when the key is
 	 * not empty (another reader's lease, or a value already there) or Redis is
 	 * unavailable.
@@ -119,19 +193,45 @@ class RedisEntries {
 	 * invalidated the key since the lease was taken, so the value may be stale.
 	 */
 	boolean fill(UUID id, Lease lease, byte[] json) {
+		return sendFill(id, lease, json).get();
+	}
+
+	/**
+	 * Sends a fill and returns its reply, to be awaited: sending several before awaiting
+	 * any puts them in one round trip.
+	 */
+	private Supplier<Boolean> sendFill(UUID id, Lease lease, byte[] json) {
 		String key = CacheKey.of(id);
 		byte[] value = (json != null) ? json : ABSENT_MARKER;
 		Duration ttl = (json != null) ? jittered(this.properties.ttl()) : this.properties.negativeTtl();
 		if (!this.properties.staleSetProtection()) {
-			return call(() -> "OK".equals(await(this.redis.commands().set(key, value, SetArgs.Builder.ex(ttl)))),
-					false);
+			RedisFuture<String> set = call(() -> this.redis.commands().set(key, value, SetArgs.Builder.ex(ttl)), null);
+			return () -> set != null && "OK".equals(call(() -> await(set), null));
 		}
-		byte[] seconds = String.valueOf(ttl.toSeconds()).getBytes(StandardCharsets.US_ASCII);
-		Long stored = call(() -> fillIfLeased(key, lease.token(), value, seconds), null);
-		if (Long.valueOf(0).equals(stored)) {
-			this.staleSetsPrevented.increment();
+		byte[][] args = { lease.token(), value, String.valueOf(ttl.toSeconds()).getBytes(StandardCharsets.US_ASCII) };
+		String[] keys = { key };
+		RedisFuture<Long> sent = call(
+				() -> this.redis.commands().evalsha(this.fillIfLeasedDigest, ScriptOutputType.INTEGER, keys, args),
+				null);
+		return () -> {
+			Long stored = (sent != null) ? call(() -> awaitScript(sent, keys, args), null) : null;
+			if (Long.valueOf(0).equals(stored)) {
+				this.staleSetsPrevented.increment();
+			}
+			return Long.valueOf(1).equals(stored);
+		};
+	}
+
+	/**
+	 * The script's reply; if this Redis has not seen the script yet, sends it in full.
+	 */
+	private Long awaitScript(RedisFuture<Long> sent, String[] keys, byte[][] args) {
+		try {
+			return await(sent);
 		}
-		return Long.valueOf(1).equals(stored);
+		catch (RedisNoScriptException ex) {
+			return await(this.redis.commands().eval(FILL_IF_LEASED, ScriptOutputType.INTEGER, keys, args));
+		}
 	}
 
 	/**
@@ -152,20 +252,6 @@ class RedisEntries {
 
 	boolean isAvailable() {
 		return !this.breaker.isOpen();
-	}
-
-	/**
-	 * Runs the script by its digest, loading it first if this Redis has not seen it yet.
-	 */
-	private Long fillIfLeased(String key, byte[]... args) {
-		RedisClusterAsyncCommands<String, byte[]> commands = this.redis.commands();
-		String[] keys = { key };
-		try {
-			return await(commands.evalsha(this.fillIfLeasedDigest, ScriptOutputType.INTEGER, keys, args));
-		}
-		catch (RedisNoScriptException ex) {
-			return await(commands.eval(FILL_IF_LEASED, ScriptOutputType.INTEGER, keys, args));
-		}
 	}
 
 	private static CacheLookup interpret(byte[] value) {

@@ -2,7 +2,10 @@ package dev.productapi.product;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +111,70 @@ public class ProductRepository {
 
 	private static Map<String, Object> versionParameters(ExpectedVersions expected) {
 		return (expected.isAny() || expected.versions().isEmpty()) ? Map.of() : Map.of("versions", expected.versions());
+	}
+
+	/**
+	 * A page of products in creation order, then by id, after the given position (or from
+	 * the start): one keyset query on the (created_at, id) index, with no OFFSET and no
+	 * count, so a page costs the same on the first page as on the millionth product. One
+	 * row more than the limit is asked for, to tell whether there is a next page.
+	 */
+	public ProductPage list(ProductFilter filter, ListPosition after, int limit) {
+		List<String> conditions = new ArrayList<>();
+		Map<String, Object> parameters = new LinkedHashMap<>();
+		if (after != null) {
+			conditions.add("(created_at, id) > (:created_at, :id)");
+			parameters.put("created_at", after.createdAt());
+			parameters.put("id", after.id());
+		}
+		if (filter.minPrice() != null) {
+			conditions.add("price_cents >= :min_price");
+			parameters.put("min_price", Money.toCents(filter.minPrice()));
+		}
+		if (filter.maxPrice() != null) {
+			conditions.add("price_cents <= :max_price");
+			parameters.put("max_price", Money.toCents(filter.maxPrice()));
+		}
+		if (filter.inStock() != null) {
+			conditions.add(filter.inStock() ? "stock_quantity > 0" : "stock_quantity = 0");
+		}
+		if (filter.nameContains() != null) {
+			conditions.add("lower(name) LIKE lower(:name) ESCAPE '\\'");
+			parameters.put("name", "%" + filter.nameContains().replaceAll("([\\\\%_])", "\\\\$1") + "%");
+		}
+		String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+		parameters.put("limit", limit + 1);
+		List<Listed> rows = this.jdbc
+			.sql("SELECT " + COLUMNS + ", created_at FROM products" + where + " ORDER BY created_at, id LIMIT :limit")
+			.params(parameters)
+			.query((row, n) -> new Listed(map(row, n), position(row)))
+			.list();
+		if (rows.size() <= limit) {
+			return new ProductPage(rows.stream().map(Listed::product).toList(), null);
+		}
+		List<Listed> page = rows.subList(0, limit);
+		return new ProductPage(page.stream().map(Listed::product).toList(), page.getLast().position());
+	}
+
+	/** The products with these ids that exist, in one query. */
+	public List<Product> findAll(Collection<UUID> ids) {
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM products WHERE id IN (:ids)")
+			.param("ids", ids)
+			.query(ProductRepository::map)
+			.list();
+	}
+
+	private static ListPosition position(ResultSet row) throws SQLException {
+		Object created = row.getObject("created_at");
+		Object createdAt = (created instanceof Timestamp timestamp) ? timestamp.toInstant().atOffset(ZoneOffset.UTC)
+				: row.getString("created_at");
+		return new ListPosition(createdAt, UUID.fromString(row.getString("id")));
+	}
+
+	private record Listed(Product product, ListPosition position) {
 	}
 
 	public long count() {

@@ -1,5 +1,11 @@
 package dev.productapi.product;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -56,6 +62,45 @@ public class ProductService {
 			throw new ProductNotFoundException(id);
 		}
 		return new VersionedJson(json, ProductJson.version(json), CacheStatus.BYPASS);
+	}
+
+	/**
+	 * Several products' JSON, through the cache, in the order asked for; products that do
+	 * not exist are left out.
+	 */
+	public Map<UUID, byte[]> readAll(List<UUID> ids) {
+		Map<UUID, byte[]> found = new LinkedHashMap<>();
+		List<UUID> outdated = new ArrayList<>();
+		this.cache.readAll(ids, this::readDatabase).forEach((id, read) -> {
+			if (read.found() && ProductJson.version(read.json()) < 0) {
+				outdated.add(id);
+			}
+			else if (read.found()) {
+				found.put(id, read.json());
+			}
+		});
+		if (!outdated.isEmpty()) {
+			// Cached by a release from before versions: drop them and serve the
+			// database's
+			// rows.
+			outdated.forEach(this.cache::evict);
+			found.putAll(readDatabase(outdated));
+		}
+		Map<UUID, byte[]> ordered = new LinkedHashMap<>();
+		ids.stream().filter(found::containsKey).forEach((id) -> ordered.put(id, found.get(id)));
+		return ordered;
+	}
+
+	/** A page of the list, from the database. */
+	public ProductPage list(ProductFilter filter, ListPosition after, int limit) {
+		return this.repository.list(filter, after, limit);
+	}
+
+	private Map<UUID, byte[]> readDatabase(Collection<UUID> ids) {
+		Map<UUID, byte[]> jsons = new HashMap<>();
+		this.repository.findAll(ids)
+			.forEach((product) -> jsons.put(product.id(), this.json.writeValueAsBytes(product)));
+		return jsons;
 	}
 
 	/**

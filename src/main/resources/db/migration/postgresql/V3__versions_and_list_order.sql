@@ -6,7 +6,7 @@ ALTER TABLE products ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
 -- starts right after the last (created_at, id) of the one before.
 CREATE INDEX products_created_at_id ON products (created_at, id);
 
--- Name search (q) is a case-insensitive substring match, ILIKE '%...%', which a trigram
--- index serves. pg_trgm is a trusted extension: the database's owner may create it.
+-- Name search (q) is a case-insensitive substring match, lower(name) LIKE '%...%', which a
+-- trigram index serves. pg_trgm is a trusted extension: the database's owner may create it.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE INDEX products_name_trgm ON products USING gin (name gin_trgm_ops);
+CREATE INDEX products_name_trgm ON products USING gin (lower(name) gin_trgm_ops);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.aopalliance.intercept.MethodInterceptor;
 
@@ -24,6 +25,15 @@ public class MissPathGate {
 	private static volatile Gate armed;
 
 	private static volatile int jitterMicros;
+
+	private static final AtomicInteger productQueries = new AtomicInteger();
+
+	/**
+	 * How many queries for products by id (one or several) have run, in every instance.
+	 */
+	public static int productQueries() {
+		return productQueries.get();
+	}
 
 	/** Holds the next product read after it has read the database, until released. */
 	public static Gate arm() {
@@ -49,7 +59,9 @@ public class MissPathGate {
 				proxy.setProxyTargetClass(true);
 				proxy.addAdvice((MethodInterceptor) (invocation) -> {
 					Object result = invocation.proceed();
-					if (invocation.getMethod().getName().equals("findById")) {
+					String method = invocation.getMethod().getName();
+					if (method.equals("findById") || method.equals("findAll")) {
+						productQueries.incrementAndGet();
 						afterDatabaseRead();
 					}
 					return result;

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -61,14 +62,24 @@ public final class RedisMonitor implements AutoCloseable {
 
 	/** Like {@link #commandsOn}, with each command's arguments. */
 	public List<List<String>> commandsWithArgsOn(String key) {
+		return seenSoFar().stream().filter((command) -> command.size() > 1 && command.get(1).equals(key)).toList();
+	}
+
+	/**
+	 * The commands executed so far that name any of the keys anywhere in their arguments
+	 * (an {@code MGET} of several keys, say), with their arguments.
+	 */
+	public List<List<String>> commandsMentioning(Collection<String> keys) {
+		return seenSoFar().stream().filter((command) -> keys.stream().anyMatch(command::contains)).toList();
+	}
+
+	/** Everything executed so far, once every command sent before this call was seen. */
+	private List<List<String>> seenSoFar() {
 		String marker = "monitor-sync-" + UUID.randomUUID();
 		this.redis.commands().echo(marker);
 		Await.until("the monitor sees " + marker, Duration.ofSeconds(5),
 				() -> snapshot().stream().anyMatch((command) -> command.contains(marker)));
-		return snapshot().stream()
-			.filter((command) -> command.size() > 1 && command.get(1).equals(key))
-			.map((command) -> List.of(command.toArray(String[]::new)))
-			.toList();
+		return snapshot().stream().map((command) -> List.of(command.toArray(String[]::new))).toList();
 	}
 
 	private synchronized List<List<String>> snapshot() {
