@@ -40,6 +40,8 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.port", env.integer("API_PORT", 8080, 0, MAX_PORT));
 		properties.put("product-api.require-if-match", env.bool("API_REQUIRE_IF_MATCH", false));
+		properties.put("product-api.idempotency.key-ttl",
+				env.integer("IDEMPOTENCY_KEY_TTL_SECONDS", 86_400, 60, 2_592_000) + "s");
 
 		RedisSettings.translate(env, properties);
 

@@ -1,6 +1,7 @@
 package dev.productapi.product;
 
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -66,8 +67,18 @@ public class ProductService {
 	}
 
 	public Product create(Product product) {
+		return create(product, (inserted) -> {
+		});
+	}
+
+	/**
+	 * Creates the product and, in the same transaction, runs {@code alsoInTransaction}:
+	 * what it writes commits with the product, and if it throws, nothing is created.
+	 */
+	public Product create(Product product, Consumer<Product> alsoInTransaction) {
 		return writeThenInvalidate(product.id(), () -> {
 			this.repository.insert(product);
+			alsoInTransaction.accept(product);
 			return product;
 		});
 	}

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -79,6 +80,22 @@ class EnvironmentSettingsTest {
 	void passwordsNeverAppearInErrors() {
 		assertThatThrownBy(() -> translate(Map.of("DATABASE_URL", "postgresql://app:hunter2@")))
 			.hasMessageNotContaining("hunter2");
+	}
+
+	@Test
+	void idempotencyKeysLive24HoursUnlessIdempotencyKeyTtlSecondsSaysOtherwise() {
+		assertThat(translate(Map.of())).containsEntry("product-api.idempotency.key-ttl", "86400s");
+		assertThat(translate(Map.of("IDEMPOTENCY_KEY_TTL_SECONDS", "3600")))
+			.containsEntry("product-api.idempotency.key-ttl", "3600s");
+	}
+
+	@ParameterizedTest(name = "IDEMPOTENCY_KEY_TTL_SECONDS={0}")
+	@ValueSource(strings = { "59", "2592001", "1d" })
+	void anIdempotencyKeyTtlOutOfRangeIsRejected(String value) {
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> translate(Map.of("IDEMPOTENCY_KEY_TTL_SECONDS", value)))
+			.withMessage(
+					"IDEMPOTENCY_KEY_TTL_SECONDS is '" + value + "', but must be a whole number from 60 to 2592000");
 	}
 
 	@Test
