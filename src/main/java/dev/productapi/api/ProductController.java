@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
@@ -58,7 +59,8 @@ class ProductController {
 	@Operation(summary = "Create a product; the server assigns its id",
 			description = "With an Idempotency-Key, the request may be sent again safely: for 24 h "
 					+ "(IDEMPOTENCY_KEY_TTL_SECONDS), the same key with the same fields gets the first "
-					+ "response again and creates nothing.")
+					+ "response again and creates nothing.",
+			security = @SecurityRequirement(name = WriteTokenFilter.SECURITY_SCHEME))
 	@ApiResponse(responseCode = "201", description = "Created, or the first response to this Idempotency-Key",
 			content = @Content(schema = @Schema(implementation = Product.class)),
 			headers = { @Header(name = HttpHeaders.LOCATION, description = "/products/{id}"),
@@ -70,6 +72,13 @@ class ProductController {
 					{"title":"Invalid request","status":400,\
 					"detail":"Idempotency-Key must be at most 255 characters","instance":"/products",\
 					"errors":[{"parameter":"Idempotency-Key","message":"must be at most 255 characters"}]}""")))
+	@ApiResponse(responseCode = "401",
+			description = "API_WRITE_TOKEN is set and the request has no bearer token, or a wrong one",
+			headers = @Header(name = HttpHeaders.WWW_AUTHENTICATE,
+					description = "Bearer realm=\"product-api\", with error=\"invalid_token\" for a wrong token"),
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, examples = @ExampleObject("""
+					{"type":"about:blank","title":"Unauthorized","status":401,\
+					"detail":"The bearer token is not valid","instance":"/products"}""")))
 	@ApiResponse(responseCode = "409",
 			description = "A request with this Idempotency-Key is still being processed; retry after Retry-After",
 			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait: 1"),
@@ -128,6 +137,8 @@ class ProductController {
 			description = "With If-Match, the update happens only if the product is still at one of the "
 					+ "versions named, else 412 and nothing changes.")
 	@ApiResponse(responseCode = "412", description = "The product's version is not one of those in If-Match")
+	@ApiResponse(responseCode = "401", description = "API_WRITE_TOKEN is set and the bearer token is missing or wrong")
+	@SecurityRequirement(name = WriteTokenFilter.SECURITY_SCHEME)
 	ResponseEntity<Product> update(@PathVariable UUID id,
 			@Parameter(example = "\"3\"") @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			@Valid @RequestBody UpdateProductRequest request) {
@@ -145,6 +156,8 @@ class ProductController {
 					+ "named, else 412 and nothing changes.")
 	@ApiResponse(responseCode = "204", description = "Deleted")
 	@ApiResponse(responseCode = "412", description = "The product's version is not one of those in If-Match")
+	@ApiResponse(responseCode = "401", description = "API_WRITE_TOKEN is set and the bearer token is missing or wrong")
+	@SecurityRequirement(name = WriteTokenFilter.SECURITY_SCHEME)
 	ResponseEntity<Void> delete(@PathVariable UUID id,
 			@Parameter(example = "\"3\"") @RequestHeader(name = HttpHeaders.IF_MATCH,
 					required = false) String ifMatch) {

@@ -236,13 +236,16 @@ class IdempotencyKeyTest {
 	}
 
 	@Test
-	void theOpenApiDocumentDescribesTheHeaderAndTheErrors() {
+	void theOpenApiDocumentDescribesTheHeaderTheTokenAndTheErrors() {
 		JsonNode openApi = onSqlite.api().get("/openapi.json").json();
 
 		JsonNode post = openApi.get("paths").get("/products").get("post");
 		assertThat(post.get("parameters").findValuesAsString("name")).contains("Idempotency-Key");
-		assertThat(post.get("responses").propertyNames()).contains("201", "400", "409", "422");
+		assertThat(post.get("responses").propertyNames()).contains("201", "400", "401", "409", "422");
 		assertThat(post.get("responses").get("409").get("headers").has("Retry-After")).isTrue();
+		assertThat(post.get("security").toString()).contains("writeToken");
+		assertThat(openApi.get("components").get("securitySchemes").get("writeToken").get("scheme").asString())
+			.isEqualTo("bearer");
 	}
 
 }

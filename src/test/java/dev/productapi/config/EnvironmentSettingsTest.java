@@ -99,6 +99,24 @@ class EnvironmentSettingsTest {
 	}
 
 	@Test
+	void writesAreOpenUnlessApiWriteTokenIsSet() {
+		assertThat(translate(Map.of())).doesNotContainKey("product-api.write-token");
+		assertThat(translate(Map.of("API_WRITE_TOKEN", " "))).doesNotContainKey("product-api.write-token");
+		assertThat(translate(Map.of("API_WRITE_TOKEN", "0123456789abcdef-._~+/AZ==")))
+			.containsEntry("product-api.write-token", "0123456789abcdef-._~+/AZ==");
+	}
+
+	@ParameterizedTest(name = "API_WRITE_TOKEN={0}")
+	@ValueSource(strings = { "short-secret", "sixteen chars with spaces", "0123456789abcdef\"", "=0123456789abcdef" })
+	void aWriteTokenThatIsShortOrNotABearerTokenIsRejectedWithoutShowingIt(String token) {
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> translate(Map.of("API_WRITE_TOKEN", token)))
+			.withMessageStartingWith("API_WRITE_TOKEN must be at least 16 characters")
+			.withMessageNotContaining(token)
+			.satisfies((ex) -> assertThat(ex.variable()).isEqualTo("API_WRITE_TOKEN"));
+	}
+
+	@Test
 	void theApplicationRefusesToStartWithABadSetting() {
 		assertThatThrownBy(
 				() -> RunningApp.start(Map.of("CACHE_TTL_SECONDS", "-5", "DATABASE_URL", TestDatabases.sqlite())))
