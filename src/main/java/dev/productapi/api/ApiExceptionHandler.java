@@ -30,6 +30,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import dev.productapi.api.RequestBodyLimitFilter.RequestBodyTooLargeException;
+import dev.productapi.idempotency.IdempotencyKeyInFlightException;
+import dev.productapi.idempotency.IdempotencyKeyReusedException;
 import dev.productapi.product.ProductNotFoundException;
 import dev.productapi.product.VersionMismatchException;
 
@@ -71,6 +73,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				ex.parameter() + " " + ex.getMessage());
 		body.setTitle("Invalid request");
 		body.setProperty("errors", List.of(new ParameterError(ex.parameter(), ex.getMessage())));
+		return body;
+	}
+
+	@ExceptionHandler(IdempotencyKeyInFlightException.class)
+	ResponseEntity<ProblemDetail> idempotencyKeyInFlight(IdempotencyKeyInFlightException ex) {
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+		body.setTitle("Idempotency-Key in use");
+		return ResponseEntity.status(HttpStatus.CONFLICT).header(HttpHeaders.RETRY_AFTER, "1").body(body);
+	}
+
+	@ExceptionHandler(IdempotencyKeyReusedException.class)
+	ProblemDetail idempotencyKeyReused(IdempotencyKeyReusedException ex) {
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+		body.setTitle("Idempotency-Key reused");
 		return body;
 	}
 

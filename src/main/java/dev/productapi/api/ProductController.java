@@ -7,8 +7,10 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
@@ -27,6 +29,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.productapi.idempotency.IdempotentCreates;
 import dev.productapi.product.ExpectedVersions;
 import dev.productapi.product.Product;
 import dev.productapi.product.ProductService;
@@ -43,14 +46,59 @@ class ProductController {
 
 	private final boolean ifMatchRequired;
 
-	ProductController(ProductService products, @Value("${product-api.require-if-match}") boolean ifMatchRequired) {
+	private final IdempotentCreates idempotentCreates;
+
+	ProductController(ProductService products, @Value("${product-api.require-if-match}") boolean ifMatchRequired,
+			IdempotentCreates idempotentCreates) {
 		this.products = products;
 		this.ifMatchRequired = ifMatchRequired;
+		this.idempotentCreates = idempotentCreates;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Create a product; the server assigns its id")
-	ResponseEntity<Product> create(@Valid @RequestBody CreateProductRequest request) {
+	@Operation(summary = "Create a product; the server assigns its id",
+			description = "With an Idempotency-Key, the request may be sent again safely: for 24 h "
+					+ "(IDEMPOTENCY_KEY_TTL_SECONDS), the same key with the same fields gets the first "
+					+ "response again and creates nothing.",
+			security = @SecurityRequirement(name = WriteTokenFilter.SECURITY_SCHEME))
+	@ApiResponse(responseCode = "201", description = "Created, or the first response to this Idempotency-Key",
+			content = @Content(schema = @Schema(implementation = Product.class)),
+			headers = { @Header(name = HttpHeaders.LOCATION, description = "/products/{id}"),
+					@Header(name = HttpHeaders.ETAG, description = "The product's version, \"1\""),
+					@Header(name = IdempotencyKey.REPLAYED_HEADER,
+							description = "true on a replay of the first response to this Idempotency-Key") })
+	@ApiResponse(responseCode = "400", description = "An invalid field, or an invalid Idempotency-Key",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, examples = @ExampleObject("""
+					{"title":"Invalid request","status":400,\
+					"detail":"Idempotency-Key must be at most 255 characters","instance":"/products",\
+					"errors":[{"parameter":"Idempotency-Key","message":"must be at most 255 characters"}]}""")))
+	@ApiResponse(responseCode = "401",
+			description = "API_WRITE_TOKEN is set and the request has no bearer token, or a wrong one",
+			headers = @Header(name = HttpHeaders.WWW_AUTHENTICATE,
+					description = "Bearer realm=\"product-api\", with error=\"invalid_token\" for a wrong token"),
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, examples = @ExampleObject("""
+					{"type":"about:blank","title":"Unauthorized","status":401,\
+					"detail":"The bearer token is not valid","instance":"/products"}""")))
+	@ApiResponse(responseCode = "409",
+			description = "A request with this Idempotency-Key is still being processed; retry after Retry-After",
+			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait: 1"),
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, examples = @ExampleObject("""
+					{"title":"Idempotency-Key in use","status":409,\
+					"detail":"A request with this Idempotency-Key is still being processed",\
+					"instance":"/products"}""")))
+	@ApiResponse(responseCode = "422", description = "This Idempotency-Key was used with different fields",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, examples = @ExampleObject("""
+					{"title":"Idempotency-Key reused","status":422,\
+					"detail":"This Idempotency-Key was already used with a different request body",\
+					"instance":"/products"}""")))
+	ResponseEntity<?> create(@Parameter(description = "1 to 255 visible ASCII characters, unique per create",
+			example = "8e03978e-40d5-43e8-bc93-6894a57f9324") @RequestHeader(name = IdempotencyKey.HEADER,
+					required = false) String idempotencyKey,
+			@Valid @RequestBody CreateProductRequest request) {
+		if (idempotencyKey != null) {
+			return IdempotencyKey
+				.response(this.idempotentCreates.create(IdempotencyKey.check(idempotencyKey), request.toProduct()));
+		}
 		Product created = this.products.create(request.toProduct());
 		return ResponseEntity.created(URI.create("/products/" + created.id()))
 			.eTag(EntityTags.of(created.version()))
@@ -89,6 +137,8 @@ class ProductController {
 			description = "With If-Match, the update happens only if the product is still at one of the "
 					+ "versions named, else 412 and nothing changes.")
 	@ApiResponse(responseCode = "412", description = "The product's version is not one of those in If-Match")
+	@ApiResponse(responseCode = "401", description = "API_WRITE_TOKEN is set and the bearer token is missing or wrong")
+	@SecurityRequirement(name = WriteTokenFilter.SECURITY_SCHEME)
 	ResponseEntity<Product> update(@PathVariable UUID id,
 			@Parameter(example = "\"3\"") @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			@Valid @RequestBody UpdateProductRequest request) {
@@ -106,6 +156,8 @@ class ProductController {
 					+ "named, else 412 and nothing changes.")
 	@ApiResponse(responseCode = "204", description = "Deleted")
 	@ApiResponse(responseCode = "412", description = "The product's version is not one of those in If-Match")
+	@ApiResponse(responseCode = "401", description = "API_WRITE_TOKEN is set and the bearer token is missing or wrong")
+	@SecurityRequirement(name = WriteTokenFilter.SECURITY_SCHEME)
 	ResponseEntity<Void> delete(@PathVariable UUID id,
 			@Parameter(example = "\"3\"") @RequestHeader(name = HttpHeaders.IF_MATCH,
 					required = false) String ifMatch) {

@@ -40,6 +40,9 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.port", env.integer("API_PORT", 8080, 0, MAX_PORT));
 		properties.put("product-api.require-if-match", env.bool("API_REQUIRE_IF_MATCH", false));
+		putIfSet(properties, "product-api.write-token", writeToken(env));
+		properties.put("product-api.idempotency.key-ttl",
+				env.integer("IDEMPOTENCY_KEY_TTL_SECONDS", 86_400, 60, 2_592_000) + "s");
 
 		RedisSettings.translate(env, properties);
 
@@ -67,6 +70,20 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 			createParentDirectory(database.sqliteFile());
 		}
 		return properties;
+	}
+
+	/**
+	 * A token clients can send as it is (RFC 6750's b64token), and too long to guess. Its
+	 * value never appears in an error.
+	 */
+	static String writeToken(Variables env) {
+		String token = env.text("API_WRITE_TOKEN", null);
+		if (token != null && !token.matches("[A-Za-z0-9._~+/-]{16,}=*")) {
+			throw InvalidSettingException.unusable("API_WRITE_TOKEN",
+					"must be at least 16 characters from A-Z, a-z, 0-9 and -._~+/ (its value is not shown)",
+					"Set API_WRITE_TOKEN to a random value, e.g. the output of: openssl rand -hex 32");
+		}
+		return token;
 	}
 
 	static void putIfSet(Map<String, Object> properties, String name, Object value) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -111,8 +112,18 @@ public class ProductService {
 	}
 
 	public Product create(Product product) {
+		return create(product, (inserted) -> {
+		});
+	}
+
+	/**
+	 * Creates the product and, in the same transaction, runs {@code alsoInTransaction}:
+	 * what it writes commits with the product, and if it throws, nothing is created.
+	 */
+	public Product create(Product product, Consumer<Product> alsoInTransaction) {
 		return writeThenInvalidate(product.id(), () -> {
 			this.repository.insert(product);
+			alsoInTransaction.accept(product);
 			return product;
 		});
 	}

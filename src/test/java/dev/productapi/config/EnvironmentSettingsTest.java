@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -79,6 +80,40 @@ class EnvironmentSettingsTest {
 	void passwordsNeverAppearInErrors() {
 		assertThatThrownBy(() -> translate(Map.of("DATABASE_URL", "postgresql://app:hunter2@")))
 			.hasMessageNotContaining("hunter2");
+	}
+
+	@Test
+	void idempotencyKeysLive24HoursUnlessIdempotencyKeyTtlSecondsSaysOtherwise() {
+		assertThat(translate(Map.of())).containsEntry("product-api.idempotency.key-ttl", "86400s");
+		assertThat(translate(Map.of("IDEMPOTENCY_KEY_TTL_SECONDS", "3600")))
+			.containsEntry("product-api.idempotency.key-ttl", "3600s");
+	}
+
+	@ParameterizedTest(name = "IDEMPOTENCY_KEY_TTL_SECONDS={0}")
+	@ValueSource(strings = { "59", "2592001", "1d" })
+	void anIdempotencyKeyTtlOutOfRangeIsRejected(String value) {
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> translate(Map.of("IDEMPOTENCY_KEY_TTL_SECONDS", value)))
+			.withMessage(
+					"IDEMPOTENCY_KEY_TTL_SECONDS is '" + value + "', but must be a whole number from 60 to 2592000");
+	}
+
+	@Test
+	void writesAreOpenUnlessApiWriteTokenIsSet() {
+		assertThat(translate(Map.of())).doesNotContainKey("product-api.write-token");
+		assertThat(translate(Map.of("API_WRITE_TOKEN", " "))).doesNotContainKey("product-api.write-token");
+		assertThat(translate(Map.of("API_WRITE_TOKEN", "0123456789abcdef-._~+/AZ==")))
+			.containsEntry("product-api.write-token", "0123456789abcdef-._~+/AZ==");
+	}
+
+	@ParameterizedTest(name = "API_WRITE_TOKEN={0}")
+	@ValueSource(strings = { "short-secret", "sixteen chars with spaces", "0123456789abcdef\"", "=0123456789abcdef" })
+	void aWriteTokenThatIsShortOrNotABearerTokenIsRejectedWithoutShowingIt(String token) {
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> translate(Map.of("API_WRITE_TOKEN", token)))
+			.withMessageStartingWith("API_WRITE_TOKEN must be at least 16 characters")
+			.withMessageNotContaining(token)
+			.satisfies((ex) -> assertThat(ex.variable()).isEqualTo("API_WRITE_TOKEN"));
 	}
 
 	@Test

@@ -28,8 +28,24 @@ public final class Api {
 
 	private final String baseUrl;
 
+	/** Sent as a bearer token with every write that has no Authorization of its own. */
+	private final String writeToken;
+
 	Api(int port) {
-		this.baseUrl = "http://127.0.0.1:" + port;
+		this("http://127.0.0.1:" + port, null);
+	}
+
+	private Api(String baseUrl, String writeToken) {
+		this.baseUrl = baseUrl;
+		this.writeToken = writeToken;
+	}
+
+	/**
+	 * A client of the same API that sends {@code Authorization: Bearer <token>} with
+	 * every write (any method but GET and HEAD) unless the request has its own.
+	 */
+	public Api withWriteToken(String token) {
+		return new Api(this.baseUrl, token);
 	}
 
 	public Response get(String path) {
@@ -81,9 +97,16 @@ public final class Api {
 		return HttpRequest.newBuilder(URI.create(this.baseUrl + path)).timeout(Duration.ofSeconds(30));
 	}
 
-	private Response send(HttpRequest.Builder request) {
+	private Response send(HttpRequest.Builder builder) {
+		HttpRequest request = builder.build();
+		if (this.writeToken != null && !List.of("GET", "HEAD").contains(request.method())
+				&& request.headers().firstValue("Authorization").isEmpty()) {
+			request = HttpRequest.newBuilder(request, (name, value) -> true)
+				.header("Authorization", "Bearer " + this.writeToken)
+				.build();
+		}
 		try {
-			HttpResponse<String> response = this.client.send(request.build(), BodyHandlers.ofString());
+			HttpResponse<String> response = this.client.send(request, BodyHandlers.ofString());
 			return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
 					response.headers().firstValue("X-Cache").orElse(null), response.body(), response.headers().map());
 		}
