@@ -16,9 +16,13 @@ public record Product(UUID id, String name, String description, BigDecimal price
 
 	public static final int DESCRIPTION_MAX_LENGTH = 2000;
 
-	/** A new product gets its id here, from the server, never from the client. */
+	/**
+	 * A new product gets its id here, from the server, never from the client. Its price
+	 * has two decimals, as the database returns it, so the JSON of the 201 and of every
+	 * later read agree byte for byte: 10 is 10.00.
+	 */
 	public static Product create(String name, String description, BigDecimal price, int stockQuantity) {
-		return new Product(UUID.randomUUID(), name, description, price, stockQuantity, 1);
+		return new Product(UUID.randomUUID(), name, description, price.setScale(Money.SCALE), stockQuantity, 1);
 	}
 
 }
