@@ -68,8 +68,10 @@ class SecuredTopologiesTest {
 					assertThat(connection.sync().get("product:1")).isEqualTo("after");
 				}
 			}
-			// the old master comes back as a replica of the new one: masterauth
+			// Back, the old master syncs from the new one over TLS with masterauth.
+			// It is made a replica here: the sentinels may take 10 s or more.
 			master.start();
+			master.commands().replicaof(RedisNode.HOST, replica.port());
 			Await.until("the old master replicates from the new one", Duration.ofSeconds(20),
 					() -> "up".equals(master.info("replication").get("master_link_status")));
 			assertThat(master.commands().get("product:1")).isEqualTo("after");
