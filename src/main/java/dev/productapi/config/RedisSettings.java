@@ -1,10 +1,16 @@
 package dev.productapi.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+
+import org.springframework.boot.ssl.pem.PemContent;
 
 import dev.productapi.config.EnvironmentSettings.Variables;
 
@@ -23,6 +29,11 @@ import dev.productapi.config.EnvironmentSettings.Variables;
 final class RedisSettings {
 
 	private static final String SPRING = "spring.data.redis.";
+
+	private static final String CA_CERT = "REDIS_TLS_CA_CERT";
+
+	/** The name of the SSL bundle that {@code REDIS_TLS_CA_CERT} becomes. */
+	static final String SSL_BUNDLE = "redis";
 
 	private RedisSettings() {
 	}
@@ -53,6 +64,7 @@ final class RedisSettings {
 		if (env.text("REDIS_TLS", null) != null) {
 			properties.put(SPRING + "ssl.enabled", env.bool("REDIS_TLS", false));
 		}
+		translateCaCertificate(env, properties);
 		int timeout = env.integer("REDIS_TIMEOUT_MS", 200, 1, 60_000);
 		properties.put(SPRING + "timeout", timeout + "ms");
 		properties.put(SPRING + "connect-timeout", env.integer("REDIS_CONNECT_TIMEOUT_MS", 500, 1, 60_000) + "ms");
@@ -153,6 +165,95 @@ final class RedisSettings {
 			}
 			properties.put(SPRING + "sentinel.password", password);
 		}
+	}
+
+	/**
+	 * {@code REDIS_TLS_CA_CERT}: the CA certificate (PEM) to trust for Redis's TLS
+	 * certificate instead of the JVM's default CAs, as Spring Boot's SSL bundle
+	 * {@value #SSL_BUNDLE}. Spring Boot hands the bundle's trust manager to Lettuce,
+	 * which uses it for every connection: the server, the sentinels and the master they
+	 * name, and every Cluster node.
+	 */
+	private static void translateCaCertificate(Variables env, Map<String, Object> properties) {
+		String value = env.text(CA_CERT, null);
+		if (value == null) {
+			return;
+		}
+		refuseWithoutTls(env, properties);
+		if (env.isSet(SPRING + "ssl.bundle")) {
+			throw InvalidSettingException.conflict(CA_CERT, SPRING + "ssl.bundle",
+					"each says which certificates to trust for Redis");
+		}
+		Path file = caCertificateFile(value);
+		properties.put("spring.ssl.bundle.pem." + SSL_BUNDLE + ".truststore.certificate", file.toUri().toString());
+		properties.put(SPRING + "ssl.bundle", SSL_BUNDLE);
+		properties.put(SPRING + "ssl.enabled", true);
+	}
+
+	/** Refuses the CA certificate when TLS is off: it is used only over TLS. */
+	private static void refuseWithoutTls(Variables env, Map<String, Object> properties) {
+		String url = (String) properties.get(SPRING + "url");
+		if (url == null && env.text("REDIS_URL", null) == null) {
+			url = env.text(SPRING + "url", null);
+		}
+		boolean tls = Boolean.TRUE.equals(properties.get(SPRING + "ssl.enabled"))
+				|| (url != null && url.startsWith("rediss://"));
+		String springSsl = env.text(SPRING + "ssl.enabled", null);
+		if (springSsl != null) {
+			tls = Boolean.parseBoolean(springSsl);
+		}
+		if (tls) {
+			return;
+		}
+		String action = "Turn TLS on, or unset " + CA_CERT + ".";
+		if (springSsl != null) {
+			throw InvalidSettingException.unusable(CA_CERT,
+					"is set, but " + SPRING + "ssl.enabled is false: the CA certificate is used only over TLS", action);
+		}
+		if (env.text("REDIS_URL", null) != null) {
+			throw InvalidSettingException.unusable(CA_CERT, "is set, but REDIS_URL's scheme does not use TLS: the "
+					+ "CA certificate is used only over TLS (rediss:// or rediss-sentinel://)", action);
+		}
+		if (url != null) {
+			throw InvalidSettingException.unusable(CA_CERT,
+					"is set, but " + SPRING
+							+ "url's scheme does not use TLS: the CA certificate is used only over TLS (rediss://)",
+					action);
+		}
+		throw InvalidSettingException.unusable(CA_CERT,
+				"is set, but REDIS_TLS is " + ((env.text("REDIS_TLS", null) != null) ? "false" : "not set")
+						+ ": the CA certificate is used only over TLS",
+				"Set REDIS_TLS=true, or unset " + CA_CERT + ".");
+	}
+
+	/**
+	 * The file, checked at start-up, rather than failing every connection to Redis later.
+	 */
+	private static Path caCertificateFile(String value) {
+		String action = "Set " + CA_CERT + " to the path of the PEM file with the certificate of the CA that "
+				+ "signed Redis's certificate, or unset it to trust the JVM's default CAs.";
+		Path file;
+		try {
+			file = Path.of(value).toAbsolutePath().normalize();
+		}
+		catch (InvalidPathException ex) {
+			throw InvalidSettingException.unusable(CA_CERT, "is '" + value + "', which is not a file path", action);
+		}
+		if (!Files.exists(file)) {
+			throw InvalidSettingException.unusable(CA_CERT, "is '" + value + "', but there is no such file", action);
+		}
+		if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+			throw InvalidSettingException.unusable(CA_CERT,
+					"is '" + value + "', but that is not a file this process can read", action);
+		}
+		try {
+			PemContent.load(file).getCertificates();
+		}
+		catch (IOException | RuntimeException ex) {
+			throw InvalidSettingException.unusable(CA_CERT,
+					"is '" + value + "', but that file holds no PEM certificate (" + ex.getMessage() + ")", action);
+		}
+		return file;
 	}
 
 	/** Checks a comma-separated list of host:port pairs. */

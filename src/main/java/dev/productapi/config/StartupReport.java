@@ -43,8 +43,8 @@ class StartupReport {
 		String database = (this.dataSource instanceof HikariDataSource hikari)
 				? new DatabaseUrl(hikari.getJdbcUrl(), hikari.getUsername(), null).describe() : "(custom data source)";
 		String redisAddress = describe(this.redis);
-		logger.info("Database: {}; Redis: {} (command timeout {} ms); cache TTL {} s", database, redisAddress,
-				this.redis.getTimeout().toMillis(), this.cache.ttl().toSeconds());
+		logger.info("Database: {}; Redis: {}{} (command timeout {} ms); cache TTL {} s", database, redisAddress,
+				tls(this.redis), this.redis.getTimeout().toMillis(), this.cache.ttl().toSeconds());
 		if (!this.productCache.ping()) {
 			logger.warn("""
 
@@ -52,6 +52,16 @@ class StartupReport {
 					and will start caching by itself as soon as Redis is up. ***
 					""", redisAddress);
 		}
+	}
+
+	/** Whether the connections use TLS, and which certificates they trust. */
+	static String tls(DataRedisProperties redis) {
+		if (!redis.getSsl().isEnabled() && (redis.getUrl() == null || !redis.getUrl().startsWith("rediss://"))) {
+			return "";
+		}
+		String bundle = redis.getSsl().getBundle();
+		return (bundle != null) ? " over TLS, trusting SSL bundle '" + bundle + "'"
+				: " over TLS, trusting the JVM's CAs";
 	}
 
 	/** Where Redis is, safe to log: never a password. */

@@ -14,8 +14,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * database:
  * {@code @RegisterExtension static final ApiUnderTest app = ApiUnderTest.withSettings(...)}.
  * Redis is a single server unless {@link #onSentinel()} or {@link #onCluster()} asks for
- * a Sentinel group or a Cluster. Several instances may share that Redis and that
- * database, as instances behind a load balancer do.
+ * a Sentinel group or a Cluster, on any of which {@link #withRedisPassword()},
+ * {@link #withSentinelPassword()} and {@link #withRedisTls()} protect Redis and give the
+ * API what it needs to get in. Several instances may share that Redis and that database,
+ * as instances behind a load balancer do; {@link #startInstance} adds one with settings
+ * of its own.
  */
 public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 
@@ -30,6 +33,10 @@ public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 	private boolean redisAtStart = true;
 
 	private Topology topology = Topology.SINGLE;
+
+	private RedisSecurity security = RedisSecurity.NONE;
+
+	private Map<String, String> appSettings;
 
 	private TestRedis redis;
 
@@ -89,30 +96,97 @@ public final class ApiUnderTest implements BeforeAllCallback, AfterAllCallback {
 		return this;
 	}
 
+	/**
+	 * Redis requires {@link RedisSecurity#PASSWORD} (every data node of a Sentinel group
+	 * or Cluster), and the API is given it as {@code REDIS_PASSWORD}. A test's own
+	 * {@code REDIS_PASSWORD} setting wins; a blank one unsets it.
+	 */
+	public ApiUnderTest withRedisPassword() {
+		this.security = this.security.withPassword();
+		return this;
+	}
+
+	/**
+	 * The sentinels require {@link RedisSecurity#SENTINEL_PASSWORD}, given to the API as
+	 * {@code REDIS_SENTINEL_PASSWORD}; with {@link #onSentinel()} only.
+	 */
+	public ApiUnderTest withSentinelPassword() {
+		this.security = this.security.withSentinelPassword();
+		return this;
+	}
+
+	/**
+	 * Every Redis process (sentinels included) speaks TLS only, with a certificate of the
+	 * test CA ({@link TestTls}). The API is given {@code REDIS_TLS=true} (a
+	 * {@code rediss-sentinel://} {@code REDIS_URL} for a Sentinel group) and
+	 * {@code REDIS_TLS_CA_CERT}; a blank {@code REDIS_TLS_CA_CERT} setting of the test's
+	 * own leaves the API with the JVM's default CAs, which do not trust it.
+	 */
+	public ApiUnderTest withRedisTls() {
+		this.security = this.security.withTls();
+		return this;
+	}
+
 	@Override
 	public void beforeAll(ExtensionContext context) {
+		if (this.security.sentinelPassword() != null && this.topology != Topology.SENTINEL) {
+			throw new IllegalStateException("withSentinelPassword() needs onSentinel()");
+		}
 		Map<String, String> all = new LinkedHashMap<>();
 		switch (this.topology) {
 			case SINGLE -> {
-				this.redis = new TestRedis();
+				this.redis = new TestRedis(this.security);
 				if (this.redisAtStart) {
 					this.redis.start();
 				}
 				all.put("REDIS_PORT", String.valueOf(this.redis.port()));
 			}
 			case SENTINEL -> {
-				this.sentinel = TestRedisSentinel.started();
+				this.sentinel = TestRedisSentinel.started(this.security);
 				all.put("REDIS_URL", this.sentinel.uri());
 			}
 			case CLUSTER -> {
-				this.cluster = TestRedisCluster.started();
+				this.cluster = TestRedisCluster.started(this.security);
 				all.put("REDIS_CLUSTER_NODES", this.cluster.seedNodes());
 			}
 		}
+		if (this.security.hasPassword()) {
+			all.put("REDIS_PASSWORD", this.security.password());
+		}
+		if (this.security.sentinelPassword() != null) {
+			all.put("REDIS_SENTINEL_PASSWORD", this.security.sentinelPassword());
+		}
+		if (this.security.tls()) {
+			if (this.topology != Topology.SENTINEL) {
+				all.put("REDIS_TLS", "true");
+			}
+			all.put("REDIS_TLS_CA_CERT", TestTls.caCertificate().toString());
+		}
 		all.putAll(RunningApp.settings(this.database.fresh(), this.settings));
+		this.appSettings = all;
 		for (int i = 0; i < this.instances; i++) {
 			this.apps.add(RunningApp.start(all, this.sources));
 		}
+	}
+
+	/**
+	 * Starts one more instance on the same Redis and database, with these name-value
+	 * pairs over the class's settings (a blank value unsets one); it is stopped with the
+	 * others, after the class.
+	 */
+	public RunningApp startInstance(String... settings) {
+		Map<String, String> all = new LinkedHashMap<>(this.appSettings);
+		for (int i = 0; i < settings.length; i += 2) {
+			all.put(settings[i], settings[i + 1]);
+		}
+		RunningApp app = RunningApp.start(all, this.sources);
+		this.apps.add(app);
+		return app;
+	}
+
+	/** What protects Redis: see {@link #withRedisPassword()} and the like. */
+	public RedisSecurity security() {
+		return this.security;
 	}
 
 	@Override

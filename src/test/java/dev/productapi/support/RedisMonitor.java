@@ -32,7 +32,9 @@ public final class RedisMonitor implements AutoCloseable {
 
 	private RedisMonitor(TestRedis redis) throws IOException {
 		this.redis = redis;
-		this.socket = new Socket("127.0.0.1", redis.port());
+		// over TLS and authenticated, if the server requires it
+		this.socket = redis.security().connect("127.0.0.1", redis.port(), 5000);
+		this.socket.setSoTimeout(0);
 		OutputStream out = this.socket.getOutputStream();
 		out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
 		out.flush();

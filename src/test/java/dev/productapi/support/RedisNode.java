@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,6 +82,8 @@ public final class RedisNode implements AutoCloseable {
 
 	private final boolean clusterNode;
 
+	private final RedisSecurity security;
+
 	private Process process;
 
 	private volatile boolean frozen;
@@ -106,11 +107,20 @@ public final class RedisNode implements AutoCloseable {
 	 * reads
 	 */
 	RedisNode(String name, Path dir, int port, List<String> arguments, boolean clusterNode) {
+		this(name, dir, port, arguments, clusterNode, RedisSecurity.NONE);
+	}
+
+	/**
+	 * @param security the password and TLS that the arguments give the process, for the
+	 * node's own clients to use
+	 */
+	RedisNode(String name, Path dir, int port, List<String> arguments, boolean clusterNode, RedisSecurity security) {
 		this.name = name;
 		this.dir = dir;
 		this.port = port;
 		this.arguments = List.copyOf(arguments);
 		this.clusterNode = clusterNode;
+		this.security = security;
 	}
 
 	public String name() {
@@ -134,8 +144,14 @@ public final class RedisNode implements AutoCloseable {
 		return this.dir;
 	}
 
+	/** The node's URI, with its password and TLS if it has them. */
 	public RedisURI uri() {
-		return RedisURI.Builder.redis(HOST, this.port).withTimeout(COMMAND_TIMEOUT).build();
+		return this.security.builder(HOST, this.port).withTimeout(COMMAND_TIMEOUT).build();
+	}
+
+	/** The password and TLS that the node requires. */
+	public RedisSecurity security() {
+		return this.security;
 	}
 
 	/** The process id, or -1 when the node is not running. */
@@ -298,7 +314,7 @@ public final class RedisNode implements AutoCloseable {
 	 */
 	synchronized RedisCommands<String, String> probeCommands() {
 		if (this.probe == null) {
-			RedisURI uri = RedisURI.Builder.redis(HOST, this.port).withTimeout(PROBE_TIMEOUT).build();
+			RedisURI uri = this.security.builder(HOST, this.port).withTimeout(PROBE_TIMEOUT).build();
 			this.probe = probeClient().connect(StringCodec.UTF8, uri);
 		}
 		return this.probe.sync();
@@ -349,11 +365,12 @@ public final class RedisNode implements AutoCloseable {
 		return fields;
 	}
 
-	/** A PING over a plain socket, cheap enough to poll every few milliseconds. */
+	/**
+	 * A PING over a socket of its own (TLS and AUTH first, if the node requires them),
+	 * cheap enough to poll every few milliseconds.
+	 */
 	public boolean answersPing() {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(HOST, this.port), 200);
-			socket.setSoTimeout(200);
+		try (Socket socket = this.security.connect(HOST, this.port, this.security.tls() ? 1000 : 200)) {
 			OutputStream out = socket.getOutputStream();
 			out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
 			out.flush();
@@ -424,9 +441,14 @@ public final class RedisNode implements AutoCloseable {
 		return resources;
 	}
 
+	/**
+	 * Options of the test's own clients: a short connect timeout, no maintenance events,
+	 * and TLS that trusts the test CA (used only with nodes that speak TLS).
+	 */
 	static ClientOptions.Builder clientOptions() {
 		return ClientOptions.builder()
 			.socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(500)).build())
+			.sslOptions(TestTls.sslOptions())
 			.maintNotificationsConfig(MaintNotificationsConfig.disabled());
 	}
 

@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -27,13 +30,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>
  * As an extension
  * ({@code @RegisterExtension static final TestRedis redis = new TestRedis()}) it runs for
- * the whole test class.
+ * the whole test class. {@code new TestRedis(security)} gives it a password and/or TLS
+ * ({@link RedisSecurity}); {@link #commands()} and {@link RedisMonitor} use them.
  */
 public final class TestRedis implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
 	private static final File EXECUTABLE = RedisExecutable.get().file();
 
 	private final int port = freePort();
+
+	private final RedisSecurity security;
 
 	private Process process;
 
@@ -43,8 +49,22 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, AfterA
 
 	private StatefulRedisConnection<String, String> connection;
 
+	/** A server without password and TLS. */
+	public TestRedis() {
+		this(RedisSecurity.NONE);
+	}
+
+	/** A server that requires the password and/or TLS. */
+	public TestRedis(RedisSecurity security) {
+		this.security = security;
+	}
+
 	public static TestRedis started() {
-		TestRedis redis = new TestRedis();
+		return started(RedisSecurity.NONE);
+	}
+
+	public static TestRedis started(RedisSecurity security) {
+		TestRedis redis = new TestRedis(security);
 		redis.start();
 		return redis;
 	}
@@ -59,18 +79,25 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, AfterA
 		close();
 	}
 
+	/** The port clients connect to: the TLS port, if the server speaks TLS. */
 	public int port() {
 		return this.port;
+	}
+
+	public RedisSecurity security() {
+		return this.security;
 	}
 
 	public synchronized void start() {
 		if (this.process != null && this.process.isAlive()) {
 			return;
 		}
+		List<String> command = new ArrayList<>();
+		command.add(EXECUTABLE.getAbsolutePath());
+		command.addAll(this.security.serverArguments(this.port, false));
+		command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
 		try {
-			this.process = new ProcessBuilder(EXECUTABLE.getAbsolutePath(), "--port", String.valueOf(this.port),
-					"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no")
-				.redirectErrorStream(true)
+			this.process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
 		}
@@ -154,15 +181,22 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, AfterA
 	/** A client for looking at the server from outside the API. */
 	public synchronized RedisCommands<String, String> commands() {
 		if (this.connection == null) {
-			this.client = RedisClient.create(RedisURI.create("127.0.0.1", this.port));
+			this.client = RedisClient.create(uri());
+			this.client.setOptions(ClientOptions.builder().sslOptions(TestTls.sslOptions()).build());
 			this.connection = this.client.connect();
 		}
 		return this.connection.sync();
 	}
 
+	/** The server's URI, with its password and TLS if it has them. */
+	public RedisURI uri() {
+		return this.security.uri("127.0.0.1", this.port);
+	}
+
 	private boolean answersPing() {
-		try (RedisClient probe = RedisClient.create(RedisURI.create("127.0.0.1", this.port));
-				StatefulRedisConnection<String, String> ping = probe.connect()) {
+		RedisClient probe = RedisClient.create(uri());
+		probe.setOptions(ClientOptions.builder().sslOptions(TestTls.sslOptions()).build());
+		try (probe; StatefulRedisConnection<String, String> ping = probe.connect()) {
 			return "PONG".equals(ping.sync().ping());
 		}
 		catch (RuntimeException ex) {

@@ -60,6 +60,8 @@ public final class TestRedisCluster implements AutoCloseable {
 
 	private final Path root;
 
+	private final RedisSecurity security;
+
 	private final List<RedisNode> nodes = new ArrayList<>();
 
 	private final Map<RedisNode, String> ids = new HashMap<>();
@@ -70,14 +72,23 @@ public final class TestRedisCluster implements AutoCloseable {
 
 	private StatefulRedisClusterConnection<String, String> connection;
 
-	private TestRedisCluster() {
+	private TestRedisCluster(RedisSecurity security) {
+		this.security = security;
 		this.root = RedisNode.newDirectory("redis-cluster-");
 	}
 
 	public static TestRedisCluster started() {
+		return started(RedisSecurity.NONE);
+	}
+
+	/**
+	 * Starts a cluster whose nodes require the password and/or TLS (then the cluster bus
+	 * and replication run over TLS too).
+	 */
+	public static TestRedisCluster started(RedisSecurity security) {
 		RuntimeException last = null;
 		for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-			TestRedisCluster cluster = new TestRedisCluster();
+			TestRedisCluster cluster = new TestRedisCluster(security);
 			try {
 				cluster.start();
 				return cluster;
@@ -138,16 +149,17 @@ public final class TestRedisCluster implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--bind", RedisNode.HOST,
-				"--protected-mode", "no", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-				"--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes.conf").toString(),
-				"--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MILLIS), "--cluster-replica-validity-factor", "0",
+		List<String> args = new ArrayList<>(this.security.serverArguments(port, true));
+		args.addAll(List.of("--bind", RedisNode.HOST, "--protected-mode", "no", "--save", "", "--appendonly", "no",
+				"--dir", dir.toString(), "--cluster-enabled", "yes", "--cluster-config-file",
+				dir.resolve("nodes.conf").toString(), "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MILLIS),
+				"--cluster-replica-validity-factor", "0",
 				// a full sync at once, without the disk, and without 7.0's 5 s delay
 				"--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
 		if (executable.isAtLeast(7, 0)) {
 			args.addAll(List.of("--enable-debug-command", "yes"));
 		}
-		return new RedisNode(name, dir, port, args, true);
+		return new RedisNode(name, dir, port, args, true, this.security);
 	}
 
 	private static void addSlots(RedisNode node, int first, int last) {
@@ -195,6 +207,12 @@ public final class TestRedisCluster implements AutoCloseable {
 		return String.join(",", nodeAddresses());
 	}
 
+	/** The password and TLS that the nodes require. */
+	public RedisSecurity security() {
+		return this.security;
+	}
+
+	/** Every node's URI, with the password and TLS of {@link #security()}. */
 	public List<RedisURI> seedUris() {
 		return this.nodes.stream().map(RedisNode::uri).toList();
 	}
@@ -594,7 +612,11 @@ public final class TestRedisCluster implements AutoCloseable {
 			if (keys.isEmpty()) {
 				return;
 			}
-			this.from.commands().migrate(RedisNode.HOST, this.to.port(), 0, 5000, MigrateArgs.Builder.keys(keys));
+			MigrateArgs<String> args = MigrateArgs.Builder.keys(keys);
+			if (TestRedisCluster.this.security.hasPassword()) {
+				args.auth(TestRedisCluster.this.security.password());
+			}
+			this.from.commands().migrate(RedisNode.HOST, this.to.port(), 0, 5000, args);
 		}
 
 		/** MIGRATEs every key left in the slot, 100 at a time. */

@@ -113,6 +113,8 @@ public final class TestRedisSentinel implements AutoCloseable {
 
 	private final String masterName;
 
+	private final RedisSecurity security;
+
 	private final Path root;
 
 	private final List<RedisNode> dataNodes = new ArrayList<>();
@@ -125,8 +127,9 @@ public final class TestRedisSentinel implements AutoCloseable {
 
 	private Duration startupTime;
 
-	private TestRedisSentinel(String masterName) {
+	private TestRedisSentinel(String masterName, RedisSecurity security) {
 		this.masterName = masterName;
+		this.security = security;
 		this.root = RedisNode.newDirectory("redis-sentinel-");
 	}
 
@@ -136,9 +139,23 @@ public final class TestRedisSentinel implements AutoCloseable {
 	}
 
 	public static TestRedisSentinel started(String masterName) {
+		return started(masterName, RedisSecurity.NONE);
+	}
+
+	/**
+	 * Starts a deployment monitoring its master as {@value #DEFAULT_MASTER_NAME} whose
+	 * processes require the password and/or TLS: the data nodes the password (the
+	 * sentinels know it by {@code sentinel auth-pass}), the sentinels the sentinel
+	 * password, if any, and all of them TLS.
+	 */
+	public static TestRedisSentinel started(RedisSecurity security) {
+		return started(DEFAULT_MASTER_NAME, security);
+	}
+
+	public static TestRedisSentinel started(String masterName, RedisSecurity security) {
 		RuntimeException last = null;
 		for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-			TestRedisSentinel sentinel = new TestRedisSentinel(masterName);
+			TestRedisSentinel sentinel = new TestRedisSentinel(masterName, security);
 			try {
 				sentinel.start();
 				return sentinel;
@@ -195,8 +212,9 @@ public final class TestRedisSentinel implements AutoCloseable {
 
 	private RedisNode dataNode(String name, int port, Integer masterPort, RedisExecutable executable) {
 		Path dir = directory(name);
-		List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--bind", RedisNode.HOST,
-				"--protected-mode", "no", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+		List<String> args = new ArrayList<>(this.security.serverArguments(port, false));
+		args.addAll(List.of("--bind", RedisNode.HOST, "--protected-mode", "no", "--save", "", "--appendonly", "no",
+				"--dir", dir.toString(),
 				// a full sync at once, without the disk, and without 7.0's 5 s delay
 				"--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
 		if (masterPort != null) {
@@ -205,13 +223,14 @@ public final class TestRedisSentinel implements AutoCloseable {
 		if (executable.isAtLeast(7, 0)) {
 			args.addAll(List.of("--enable-debug-command", "yes"));
 		}
-		return new RedisNode(name, dir, port, args);
+		return new RedisNode(name, dir, port, args, false, this.security);
 	}
 
 	private RedisNode sentinelNode(int index, int[] ports, String[] ids, int masterPort, int replicaPort) {
 		Path dir = directory("sentinel-" + (index + 1));
+		RedisSecurity own = this.security.forSentinels();
 		StringBuilder conf = new StringBuilder();
-		conf.append("port ").append(ports[index]).append('\n');
+		conf.append(own.sentinelConfiguration(ports[index]));
 		conf.append("bind ").append(RedisNode.HOST).append('\n');
 		conf.append("protected-mode no\n");
 		conf.append("daemonize no\n");
@@ -224,6 +243,7 @@ public final class TestRedisSentinel implements AutoCloseable {
 			.append(' ')
 			.append(masterPort)
 			.append(" 2\n");
+		conf.append(this.security.sentinelAuthPass(this.masterName));
 		conf.append("sentinel down-after-milliseconds ")
 			.append(this.masterName)
 			.append(' ')
@@ -262,7 +282,8 @@ public final class TestRedisSentinel implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		return new RedisNode("sentinel-" + (index + 1), dir, ports[index], List.of(file.toString(), "--sentinel"));
+		return new RedisNode("sentinel-" + (index + 1), dir, ports[index], List.of(file.toString(), "--sentinel"),
+				false, own);
 	}
 
 	private Path directory(String name) {
@@ -317,14 +338,31 @@ public final class TestRedisSentinel implements AutoCloseable {
 		return this.sentinels.stream().map(RedisNode::address).toList();
 	}
 
-	/** {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3#products}. */
+	/**
+	 * {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3#products}, or
+	 * {@code rediss-sentinel://...} with TLS; without passwords (see
+	 * {@link #security()}).
+	 */
 	public String uri() {
-		return "redis-sentinel://" + String.join(",", sentinelAddresses()) + "#" + this.masterName;
+		return (this.security.tls() ? "rediss-sentinel://" : "redis-sentinel://")
+				+ String.join(",", sentinelAddresses()) + "#" + this.masterName;
 	}
 
-	/** The same as {@link #uri()}, as Lettuce's {@link RedisURI}. */
+	/**
+	 * Lettuce's {@link RedisURI} of the group, with the passwords and TLS of
+	 * {@link #security()}.
+	 */
 	public RedisURI redisUri() {
-		return RedisURI.create(uri());
+		RedisURI.Builder builder = RedisURI.builder().withSentinelMasterId(this.masterName);
+		for (RedisNode sentinel : this.sentinels) {
+			builder.withSentinel(RedisNode.HOST, sentinel.port(), this.security.sentinelPassword());
+		}
+		return this.security.apply(builder).build();
+	}
+
+	/** The password and TLS that the processes require. */
+	public RedisSecurity security() {
+		return this.security;
 	}
 
 	public List<RedisNode> sentinels() {
@@ -380,7 +418,8 @@ public final class TestRedisSentinel implements AutoCloseable {
 	public synchronized RedisSentinelCommands<String, String> sentinelCommands(RedisNode sentinel) {
 		StatefulRedisSentinelConnection<String, String> connection = this.sentinelConnections.get(sentinel);
 		if (connection == null) {
-			RedisURI uri = RedisURI.Builder.redis(RedisNode.HOST, sentinel.port())
+			RedisURI uri = sentinel.security()
+				.builder(RedisNode.HOST, sentinel.port())
 				.withTimeout(Duration.ofSeconds(1))
 				.build();
 			connection = RedisNode.probeClient().connectSentinel(StringCodec.UTF8, uri);
