@@ -39,6 +39,10 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 	static Map<String, Object> translate(Variables env) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.port", env.integer("API_PORT", 8080, 0, MAX_PORT));
+		// Longer than a load balancer needs to see readiness fail (HAProxy in the compose
+		// file's scale profile: two checks 2 s apart), shorter than the 10 s Docker waits
+		// after SIGTERM before it kills the container.
+		properties.put("product-api.shutdown.drain", env.integer("API_SHUTDOWN_DRAIN_SECONDS", 5, 0, 300) + "s");
 
 		RedisSettings.translate(env, properties);
 
