@@ -82,7 +82,8 @@ launch() { # database java-arguments...: starts the API, waits for its first ser
   shift
   started=$(date +%s%N)
   # shellcheck disable=SC2086
-  API_PORT=$API_PORT REDIS_PORT=$REDIS_PORT DATABASE_URL="jdbc:sqlite:$database" \
+  # No shutdown drain: no load balancer waits for this instance's readiness.
+  API_PORT=$API_PORT REDIS_PORT=$REDIS_PORT DATABASE_URL="jdbc:sqlite:$database" API_SHUTDOWN_DRAIN_SECONDS=0 \
     java @jvm.options $JVM_OPTS "$@" --product-api.benchmark-endpoint=true $EXTRA_SETTINGS > "$OUT/api.log" 2>&1 &
   API_PID=$!
   until curl -sf -o /dev/null "$BASE/products/00000000-0000-4000-8000-000000000001"; do

@@ -43,6 +43,10 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		putIfSet(properties, "product-api.write-token", writeToken(env));
 		properties.put("product-api.idempotency.key-ttl",
 				env.integer("IDEMPOTENCY_KEY_TTL_SECONDS", 86_400, 60, 2_592_000) + "s");
+		// Longer than a load balancer needs to see readiness fail (HAProxy in the compose
+		// file's scale profile: two checks 2 s apart), shorter than the 10 s Docker waits
+		// after SIGTERM before it kills the container.
+		properties.put("product-api.shutdown.drain", env.integer("API_SHUTDOWN_DRAIN_SECONDS", 5, 0, 300) + "s");
 
 		RedisSettings.translate(env, properties);
 

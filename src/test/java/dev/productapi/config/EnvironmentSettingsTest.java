@@ -30,6 +30,7 @@ class EnvironmentSettingsTest {
 		Map<String, Object> properties = translate(Map.of());
 
 		assertThat(properties).containsEntry("server.port", 8080)
+			.containsEntry("product-api.shutdown.drain", "5s")
 			.containsEntry("spring.data.redis.timeout", "200ms")
 			.containsEntry("spring.data.redis.connect-timeout", "500ms")
 			.containsEntry("product-api.cache.replica-acknowledgement-timeout", "50ms")
@@ -47,12 +48,13 @@ class EnvironmentSettingsTest {
 
 	@Test
 	void everyVariableIsTranslated() {
-		Map<String, Object> properties = translate(
-				Map.of("API_PORT", "9090", "REDIS_HOST", "cache.internal", "REDIS_PORT", "6380", "REDIS_PASSWORD",
-						"secret", "REDIS_TLS", "true", "REDIS_TIMEOUT_MS", "50", "CACHE_TTL_SECONDS", "60",
-						"DATABASE_URL", "postgresql://app:pw@db:5432/products", "DATABASE_POOL_SIZE", "20"));
+		Map<String, Object> properties = translate(Map.of("API_PORT", "9090", "API_SHUTDOWN_DRAIN_SECONDS", "0",
+				"REDIS_HOST", "cache.internal", "REDIS_PORT", "6380", "REDIS_PASSWORD", "secret", "REDIS_TLS", "true",
+				"REDIS_TIMEOUT_MS", "50", "CACHE_TTL_SECONDS", "60", "DATABASE_URL",
+				"postgresql://app:pw@db:5432/products", "DATABASE_POOL_SIZE", "20"));
 
 		assertThat(properties).containsEntry("server.port", 9090)
+			.containsEntry("product-api.shutdown.drain", "0s")
 			.containsEntry("spring.data.redis.host", "cache.internal")
 			.containsEntry("spring.data.redis.port", 6380)
 			.containsEntry("spring.data.redis.password", "secret")
@@ -69,7 +71,7 @@ class EnvironmentSettingsTest {
 	@ParameterizedTest(name = "{0}={1}")
 	@CsvSource({ "API_PORT, abc", "API_PORT, 70000", "REDIS_PORT, 0", "CACHE_TTL_SECONDS, -5", "CACHE_TTL_SECONDS, 0",
 			"REDIS_TIMEOUT_MS, x", "REDIS_TLS, maybe", "CACHE_TTL_JITTER_PERCENT, 80", "DATABASE_URL, mysql://x/y",
-			"DATABASE_POOL_SIZE, 0" })
+			"DATABASE_POOL_SIZE, 0", "API_SHUTDOWN_DRAIN_SECONDS, -1", "API_SHUTDOWN_DRAIN_SECONDS, 301" })
 	void aBadValueIsRejectedNamingTheVariable(String variable, String value) {
 		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> translate(Map.of(variable, value)))
 			.withMessageStartingWith(variable + " is '" + value + "', but must be")

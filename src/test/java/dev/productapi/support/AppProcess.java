@@ -34,6 +34,10 @@ public final class AppProcess implements AutoCloseable {
 					List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 							"--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
 							ProductApiApplication.class.getName(), "--API_PORT=0"));
+			if (!settings.containsKey("API_SHUTDOWN_DRAIN_SECONDS")) {
+				// As RunningApp: no drain, so close() is not slowed down by it.
+				command.add("--API_SHUTDOWN_DRAIN_SECONDS=0");
+			}
 			settings.forEach((name, value) -> command.add("--" + name + "=" + value));
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(log.toFile())

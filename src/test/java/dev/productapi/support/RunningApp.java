@@ -32,12 +32,15 @@ public final class RunningApp implements AutoCloseable {
 
 	/**
 	 * Settings are environment variables such as {@code DATABASE_URL} (or Spring
-	 * properties); {@code API_PORT} defaults to a free port. Extra sources add test-only
-	 * beans.
+	 * properties); {@code API_PORT} defaults to a free port and
+	 * {@code API_SHUTDOWN_DRAIN_SECONDS} to 0. Extra sources add test-only beans.
 	 */
 	public static RunningApp start(Map<String, String> settings, Class<?>... extraSources) {
 		Map<String, String> all = new LinkedHashMap<>();
 		all.put("API_PORT", "0");
+		// No shutdown drain unless a test asks for one: there is no load balancer to wait
+		// for, and every test class would pay the delay at each close.
+		all.put("API_SHUTDOWN_DRAIN_SECONDS", "0");
 		all.putAll(settings);
 		List<String> args = new ArrayList<>();
 		all.forEach((name, value) -> args.add("--" + name + "=" + value));
