@@ -85,6 +85,12 @@ class SentinelUnderLoadTest {
 					.filter((read) -> read.cache().equals("HIT") && load.instantOf(read.beganNanos()).isAfter(bound))
 					.count(),
 				load.writes(), stale.size() - beyondTheBound.size(), beyondTheBound.size());
+		System.out.printf(
+				"Sentinel under load: writes p50 / p99 / max: before the crash %s, from the crash until "
+						+ "the failover was complete %s, afterwards %s%n",
+				load.writeMillis(Instant.MIN, failover.disruptedAt()),
+				load.writeMillis(failover.disruptedAt(), failover.completedAt()),
+				load.writeMillis(failover.completedAt(), Instant.MAX));
 		stale.forEach((read) -> System.out.println("  stale: " + read));
 
 		assertThat(load.serverErrors()).as("5xx responses").isEmpty();

@@ -52,6 +52,9 @@ final class StockLoad implements AutoCloseable {
 
 	private final List<List<Read>> reads = new ArrayList<>();
 
+	/** Per writer, when each acknowledged write began and how long it took. */
+	private final List<List<long[]>> writeTimes = new ArrayList<>();
+
 	private final List<String> serverErrors = Collections.synchronizedList(new ArrayList<>());
 
 	private final List<String> otherFailures = Collections.synchronizedList(new ArrayList<>());
@@ -81,7 +84,9 @@ final class StockLoad implements AutoCloseable {
 			for (int i = writer; i < this.ids.size(); i += this.writers) {
 				owned.add(this.ids.get(i));
 			}
-			this.clients.submit(() -> write(owned));
+			List<long[]> times = new ArrayList<>();
+			this.writeTimes.add(times);
+			this.clients.submit(() -> write(owned, times));
 		}
 	}
 
@@ -99,17 +104,19 @@ final class StockLoad implements AutoCloseable {
 		}
 	}
 
-	private void write(List<String> owned) {
+	private void write(List<String> owned, List<long[]> times) {
 		int stock = 0;
 		while (this.running.get()) {
 			stock++;
 			String id = owned.get(stock % owned.size());
 			Api api = this.instances.get((stock / owned.size()) % this.instances.size());
 			String body = "{\"stock_quantity\": " + stock + "}";
+			long began = System.nanoTime();
 			Response response = send(() -> api.put("/products/" + id, body), "PUT " + id + " " + body);
 			long ended = System.nanoTime();
 			if (response != null && check(response, "PUT " + id + " " + body, 200)) {
 				this.acknowledged.get(id).add(new Write(ended, stock));
+				times.add(new long[] { began, ended - began });
 			}
 		}
 	}
@@ -172,6 +179,32 @@ final class StockLoad implements AutoCloseable {
 	/** The number of acknowledged writes; call after {@link #stop()}. */
 	int writes() {
 		return this.acknowledged.values().stream().mapToInt(List::size).sum();
+	}
+
+	/**
+	 * How long the acknowledged writes that began between the two instants took, in
+	 * milliseconds, as {@code p50 / p99 / max}; call after {@link #stop()}.
+	 */
+	String writeMillis(Instant from, Instant to) {
+		List<Long> millis = new ArrayList<>();
+		for (List<long[]> times : this.writeTimes) {
+			for (long[] time : times) {
+				Instant began = instantOf(time[0]);
+				if (!began.isBefore(from) && began.isBefore(to)) {
+					millis.add(time[1] / 1_000_000);
+				}
+			}
+		}
+		if (millis.isEmpty()) {
+			return "none";
+		}
+		Collections.sort(millis);
+		return percentile(millis, 0.5) + " / " + percentile(millis, 0.99) + " / " + millis.getLast() + " ms ("
+				+ millis.size() + " writes)";
+	}
+
+	private static long percentile(List<Long> sorted, double quantile) {
+		return sorted.get(Math.max(0, (int) Math.ceil(quantile * sorted.size()) - 1));
 	}
 
 	/**
