@@ -107,7 +107,14 @@ abstract sealed class CacheConnection implements AutoCloseable permits SingleMas
 
 	/** DEL, then WAIT on the same connection when the master has replicas. */
 	boolean deleteAndWait(RedisClusterAsyncCommands<String, byte[]> master, String key, int replicas) {
-		RedisFuture<Long> deleted = master.del(key);
+		return waitForReplicas(master, master.del(key), replicas);
+	}
+
+	/**
+	 * Whether the delete just sent on {@code master} was applied there and, when the
+	 * master has replicas, by all of them: a WAIT follows it on the same connection.
+	 */
+	boolean waitForReplicas(RedisClusterAsyncCommands<String, byte[]> master, Future<Long> deleted, int replicas) {
 		if (replicas == 0 || this.acknowledgementTimeout == null) {
 			await(deleted);
 			return true;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -15,6 +16,12 @@ import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import reactor.core.Disposable;
 
 /**
@@ -64,8 +71,9 @@ final class ClusterConnection extends CacheConnection {
 	/**
 	 * The delete and its {@code WAIT} go to the master of the key's slot over that node's
 	 * own connection, because a {@code WAIT} counts the acknowledgements of what its own
-	 * connection wrote. If the node no longer owns the slot, it answers {@code MOVED},
-	 * which fails the call, and the invalidation is retried on the current master.
+	 * connection wrote. Such a connection does not follow redirections as Lettuce's
+	 * routing does, so a {@code MOVED} or {@code ASK} answer is followed here: a
+	 * redirection means the slot has moved or is moving, not that Redis is failing.
 	 */
 	@Override
 	boolean deleteEverywhere(String key) {
@@ -75,10 +83,52 @@ final class ClusterConnection extends CacheConnection {
 		if (master == null) {
 			throw new RedisException("No master serves the slot of " + key);
 		}
-		int replicas = this.expected
-			.computeIfAbsent(master.getNodeId(), (id) -> expectedReplicas("node " + master.getUri()))
+		try {
+			return deleteAndWait(connection.getConnection(master.getNodeId()).async(), key,
+					replicasToWaitFor(master, partitions));
+		}
+		catch (RedisCommandExecutionException ex) {
+			Redirection redirection = Redirection.of(ex.getMessage());
+			if (redirection == null) {
+				throw ex;
+			}
+			return deleteAfter(redirection, connection, key);
+		}
+	}
+
+	/**
+	 * Deletes the key where Redis said it is. {@code MOVED}: the slot has a new master
+	 * that this view of the cluster does not know of yet, so the view is refreshed too.
+	 * {@code ASK}: the slot is being migrated and the key is on the importing node
+	 * already, which accepts it only right after {@code ASKING}, so both go in one write.
+	 */
+	private boolean deleteAfter(Redirection redirection, StatefulRedisClusterConnection<String, byte[]> connection,
+			String key) {
+		if (!redirection.ask()) {
+			this.client.refreshPartitionsAsync();
+		}
+		Partitions partitions = connection.getPartitions();
+		RedisClusterNode target = partitions.getPartition(redirection.host(), redirection.port());
+		if (target == null) {
+			throw new RedisException(key + " is on " + redirection.host() + ":" + redirection.port()
+					+ ", which is not in the known cluster topology");
+		}
+		StatefulRedisConnection<String, byte[]> node = connection.getConnection(target.getNodeId());
+		int replicas = replicasToWaitFor(target, partitions);
+		if (!redirection.ask()) {
+			return deleteAndWait(node.async(), key, replicas);
+		}
+		AsyncCommand<String, byte[], String> asking = new AsyncCommand<>(
+				new Command<>(CommandType.ASKING, new StatusOutput<>(CODEC)));
+		AsyncCommand<String, byte[], Long> deleted = new AsyncCommand<>(
+				new Command<>(CommandType.DEL, new IntegerOutput<>(CODEC), new CommandArgs<>(CODEC).addKey(key)));
+		node.dispatch(List.of(asking, deleted));
+		return waitForReplicas(node.async(), deleted, replicas);
+	}
+
+	private int replicasToWaitFor(RedisClusterNode master, Partitions partitions) {
+		return this.expected.computeIfAbsent(master.getNodeId(), (id) -> expectedReplicas("node " + master.getUri()))
 			.update(replicasOf(master, partitions));
-		return deleteAndWait(connection.getConnection(master.getNodeId()).async(), key, replicas);
 	}
 
 	/** The master's replicas that the cluster does not consider failed. */
@@ -123,6 +173,26 @@ final class ClusterConnection extends CacheConnection {
 		this.reads.close();
 		this.invalidations.close();
 		this.tracking.close();
+	}
+
+	/** A {@code MOVED} or {@code ASK} answer: {@code MOVED 3999 127.0.0.1:6381}. */
+	private record Redirection(boolean ask, String host, int port) {
+
+		static Redirection of(String error) {
+			String[] words = (error != null) ? error.split(" ") : new String[0];
+			if (words.length != 3 || !(words[0].equals("MOVED") || words[0].equals("ASK"))) {
+				return null;
+			}
+			int colon = words[2].lastIndexOf(':');
+			try {
+				return new Redirection(words[0].equals("ASK"), words[2].substring(0, colon),
+						Integer.parseInt(words[2].substring(colon + 1)));
+			}
+			catch (RuntimeException ex) {
+				return null;
+			}
+		}
+
 	}
 
 }

@@ -237,12 +237,19 @@ class RedisEntries {
 	/**
 	 * Deletes the key, whatever it holds. Returns whether Redis confirmed it, on the
 	 * master and on its replicas.
+	 * <p>
+	 * Unlike a lookup, a delete is sent even while the circuit breaker is open. Each
+	 * instance's breaker lets its next request through on its own schedule, so after an
+	 * outage another instance may already read from Redis (the new master) while this one
+	 * would still skip its deletes: that instance would serve the entries this one's
+	 * writes left behind until its outbox task saw them. A delete may cost a write a
+	 * timeout while Redis is frozen; writes are few next to reads.
 	 */
 	boolean delete(UUID id) {
 		if (this.near != null) {
 			this.near.invalidate(id);
 		}
-		return this.breaker.allowsRequest() && call(() -> this.redis.deleteEverywhere(CacheKey.of(id)), false);
+		return call(() -> this.redis.deleteEverywhere(CacheKey.of(id)), false);
 	}
 
 	/** Whether Redis answered a PING; used for start-up reporting. */

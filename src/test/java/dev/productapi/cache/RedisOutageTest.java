@@ -62,6 +62,9 @@ class RedisOutageTest {
 
 		redis.start();
 		awaitCaching();
+		// The writes made while Redis was down stay pending (read from the database)
+		// until the outbox task has delivered their invalidations.
+		Await.until("the outbox drains", Duration.ofSeconds(5), () -> app.app().pendingInvalidations() == 0);
 
 		// The restarted Redis is empty: one miss refills it, then reads hit again.
 		assertThat(api.get("/products/" + id).cache()).isEqualTo("MISS");

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.lettuce.core.api.sync.RedisStringCommands;
 import tools.jackson.databind.JsonNode;
 
 import dev.productapi.product.Product;
@@ -19,10 +20,19 @@ public final class Consistency {
 	 * The ids whose Redis entry disagrees with the database row (a missing entry agrees).
 	 */
 	public static List<String> staleEntries(TestRedis redis, RunningApp app, List<String> ids) {
+		return staleEntries(redis.commands(), app, ids);
+	}
+
+	/**
+	 * Like {@link #staleEntries(TestRedis, RunningApp, List)}, reading Redis through any
+	 * client: a Sentinel group's master, or a Cluster client that follows redirects.
+	 */
+	public static List<String> staleEntries(RedisStringCommands<String, String> redis, RunningApp app,
+			List<String> ids) {
 		ProductRepository repository = app.bean(ProductRepository.class);
 		List<String> stale = new ArrayList<>();
 		for (String id : ids) {
-			String cached = redis.commands().get("product:" + id);
+			String cached = redis.get("product:" + id);
 			if (cached == null || cached.startsWith("~lease")) {
 				continue;
 			}

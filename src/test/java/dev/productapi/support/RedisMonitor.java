@@ -12,28 +12,33 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code redis-cli monitor}, for tests: records every command the server executes,
  * including those run inside Lua scripts, so a test can assert the picture the README
- * promises.
+ * promises. It attaches to a {@link TestRedis} or to one {@link RedisNode} of a Sentinel
+ * group or a Cluster (which sees only the commands on the keys it serves).
  */
 public final class RedisMonitor implements AutoCloseable {
 
 	private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-	private final TestRedis redis;
+	/** {@code [db client]}, where the client is {@code host:port}, or {@code lua}. */
+	private static final Pattern CLIENT = Pattern.compile("\\[\\d+ ([^\\]]+)\\]");
+
+	private final Consumer<String> echo;
 
 	private final Socket socket;
 
-	private final List<List<String>> commands = new ArrayList<>();
+	private final List<Command> commands = new ArrayList<>();
 
-	private RedisMonitor(TestRedis redis) throws IOException {
-		this.redis = redis;
+	private RedisMonitor(RedisSecurity security, int port, Consumer<String> echo) throws IOException {
+		this.echo = echo;
 		// over TLS and authenticated, if the server requires it
-		this.socket = redis.security().connect("127.0.0.1", redis.port(), 5000);
+		this.socket = security.connect("127.0.0.1", port, 5000);
 		this.socket.setSoTimeout(0);
 		OutputStream out = this.socket.getOutputStream();
 		out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -45,8 +50,20 @@ public final class RedisMonitor implements AutoCloseable {
 	}
 
 	public static RedisMonitor start(TestRedis redis) {
+		return start(redis.security(), redis.port(), (marker) -> redis.commands().echo(marker));
+	}
+
+	/**
+	 * A monitor of one node of a Sentinel group or a Cluster: on a Cluster, of the
+	 * commands on the keys of the slots that node serves.
+	 */
+	public static RedisMonitor start(RedisNode node) {
+		return start(node.security(), node.port(), (marker) -> node.commands().echo(marker));
+	}
+
+	private static RedisMonitor start(RedisSecurity security, int port, Consumer<String> echo) {
 		try {
-			return new RedisMonitor(redis);
+			return new RedisMonitor(security, port, echo);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -64,7 +81,10 @@ public final class RedisMonitor implements AutoCloseable {
 
 	/** Like {@link #commandsOn}, with each command's arguments. */
 	public List<List<String>> commandsWithArgsOn(String key) {
-		return seenSoFar().stream().filter((command) -> command.size() > 1 && command.get(1).equals(key)).toList();
+		return commands().stream()
+			.map(Command::words)
+			.filter((command) -> command.size() > 1 && command.get(1).equals(key))
+			.toList();
 	}
 
 	/**
@@ -72,19 +92,25 @@ public final class RedisMonitor implements AutoCloseable {
 	 * (an {@code MGET} of several keys, say), with their arguments.
 	 */
 	public List<List<String>> commandsMentioning(Collection<String> keys) {
-		return seenSoFar().stream().filter((command) -> keys.stream().anyMatch(command::contains)).toList();
+		return commands().stream()
+			.map(Command::words)
+			.filter((command) -> keys.stream().anyMatch(command::contains))
+			.toList();
 	}
 
-	/** Everything executed so far, once every command sent before this call was seen. */
-	private List<List<String>> seenSoFar() {
+	/**
+	 * Every command executed so far, in order, with the client that sent it. Waits until
+	 * every command sent before this call has been seen.
+	 */
+	public List<Command> commands() {
 		String marker = "monitor-sync-" + UUID.randomUUID();
-		this.redis.commands().echo(marker);
+		this.echo.accept(marker);
 		Await.until("the monitor sees " + marker, Duration.ofSeconds(5),
-				() -> snapshot().stream().anyMatch((command) -> command.contains(marker)));
-		return snapshot().stream().map((command) -> List.of(command.toArray(String[]::new))).toList();
+				() -> snapshot().stream().anyMatch((command) -> command.words().contains(marker)));
+		return snapshot();
 	}
 
-	private synchronized List<List<String>> snapshot() {
+	private synchronized List<Command> snapshot() {
 		return new ArrayList<>(this.commands);
 	}
 
@@ -98,8 +124,10 @@ public final class RedisMonitor implements AutoCloseable {
 				}
 				if (!tokens.isEmpty()) {
 					tokens.set(0, tokens.get(0).toUpperCase());
+					Matcher client = CLIENT.matcher(line);
+					Command command = new Command(client.find() ? client.group(1) : "", List.copyOf(tokens));
 					synchronized (this) {
-						this.commands.add(tokens);
+						this.commands.add(command);
 					}
 				}
 			}
@@ -117,6 +145,36 @@ public final class RedisMonitor implements AutoCloseable {
 		catch (IOException ex) {
 			// nothing to do
 		}
+	}
+
+	/**
+	 * One command as the monitor saw it.
+	 *
+	 * @param client the connection that sent it, {@code host:port}, or {@code lua} for a
+	 * command that a script ran
+	 * @param words the command's name (upper case) and arguments
+	 */
+	public record Command(String client, List<String> words) {
+
+		public String name() {
+			return this.words.getFirst();
+		}
+
+		/**
+		 * Whether the command acts on the key: its first argument, or one of the keys of
+		 * a script ({@code EVAL}, {@code EVALSHA}).
+		 */
+		public boolean isOn(String key) {
+			if (this.words.size() > 1 && this.words.get(1).equals(key)) {
+				return true;
+			}
+			if ((name().equals("EVAL") || name().equals("EVALSHA")) && this.words.size() > 2) {
+				int keys = Integer.parseInt(this.words.get(2));
+				return this.words.subList(3, Math.min(3 + keys, this.words.size())).contains(key);
+			}
+			return false;
+		}
+
 	}
 
 }
