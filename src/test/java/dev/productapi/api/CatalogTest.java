@@ -154,8 +154,10 @@ class CatalogTest {
 	void anAlteredCursorIsRefused() {
 		Api api = onSqlite.api();
 		String next = api.get("/products?limit=2").json().get("next_cursor").asString();
-		char last = next.charAt(next.length() - 1);
-		String altered = next.substring(0, next.length() - 1) + ((last == 'A') ? 'B' : 'A');
+		// A character inside the signed part: the last one of either part may only carry
+		// padding bits, which decoding ignores.
+		char fifth = next.charAt(4);
+		String altered = next.substring(0, 4) + ((fifth == 'A') ? 'B' : 'A') + next.substring(5);
 
 		for (String cursor : List.of(altered, "x" + next, "abc", "a.b.c", "%2E")) {
 			Response response = api.get("/products?limit=2&cursor=" + cursor);
