@@ -47,6 +47,7 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		// file's scale profile: two checks 2 s apart), shorter than the 10 s Docker waits
 		// after SIGTERM before it kills the container.
 		properties.put("product-api.shutdown.drain", env.integer("API_SHUTDOWN_DRAIN_SECONDS", 5, 0, 300) + "s");
+		properties.put("product-api.warm-up.limit", env.integer("API_WARMUP_SECONDS", 20, 0, 300) + "s");
 
 		RedisSettings.translate(env, properties);
 

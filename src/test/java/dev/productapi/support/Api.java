@@ -31,6 +31,11 @@ public final class Api {
 	/** Sent as a bearer token with every write that has no Authorization of its own. */
 	private final String writeToken;
 
+	/** A client for an API on this port of the local machine. */
+	public static Api onPort(int port) {
+		return new Api(port);
+	}
+
 	Api(int port) {
 		this("http://127.0.0.1:" + port, null);
 	}

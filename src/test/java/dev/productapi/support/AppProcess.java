@@ -38,6 +38,9 @@ public final class AppProcess implements AutoCloseable {
 				// As RunningApp: no drain, so close() is not slowed down by it.
 				command.add("--API_SHUTDOWN_DRAIN_SECONDS=0");
 			}
+			if (!settings.containsKey("API_WARMUP_SECONDS")) {
+				command.add("--API_WARMUP_SECONDS=0");
+			}
 			settings.forEach((name, value) -> command.add("--" + name + "=" + value));
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(log.toFile())

@@ -41,6 +41,8 @@ public final class RunningApp implements AutoCloseable {
 		// No shutdown drain unless a test asks for one: there is no load balancer to wait
 		// for, and every test class would pay the delay at each close.
 		all.put("API_SHUTDOWN_DRAIN_SECONDS", "0");
+		// Nor a warm-up: tests want an instance at once, and test the warm-up on its own.
+		all.put("API_WARMUP_SECONDS", "0");
 		all.putAll(settings);
 		List<String> args = new ArrayList<>();
 		all.forEach((name, value) -> args.add("--" + name + "=" + value));
@@ -72,8 +74,8 @@ public final class RunningApp implements AutoCloseable {
 		return settings;
 	}
 
-	public double counter(String name) {
-		return bean(MeterRegistry.class).counter(name).count();
+	public double counter(String name, String... tags) {
+		return bean(MeterRegistry.class).counter(name, tags).count();
 	}
 
 	public double gauge(String name) {
