@@ -66,8 +66,13 @@ public class FixedRate {
 							connection = null;
 						}
 					}
-					catch (IOException ex) {
+					catch (IOException | RuntimeException ex) {
+						// a broken or unreadable response: count it, and start over on a new
+						// connection, whose stream is in a known state
 						failures.incrementAndGet();
+						if (connection != null) {
+							connection.close();
+						}
 						connection = null;
 					}
 					latencies[i] = System.nanoTime() - due;
@@ -133,16 +138,67 @@ public class FixedRate {
 				head.append((char) b);
 			}
 			int length = 0;
+			boolean chunked = false;
 			for (String line : head.toString().split("\r\n")) {
 				if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
 					length = Integer.parseInt(line.substring(15).trim());
+				}
+				if (line.regionMatches(true, 0, "Transfer-Encoding: chunked", 0, 26)) {
+					chunked = true;
 				}
 				if (line.regionMatches(true, 0, "Connection: close", 0, 17)) {
 					this.closed = true;
 				}
 			}
-			this.in.readNBytes(length);
+			// A cached product's GET has a Content-Length; a PUT's JSON is written by a
+			// converter and comes chunked.
+			if (chunked) {
+				skipChunks();
+			}
+			else {
+				this.in.readNBytes(length);
+			}
 			return Integer.parseInt(head.substring(9, 12));
+		}
+
+		/** Reads a chunked body to its end: size lines, data, and the final empty chunk. */
+		private void skipChunks() throws IOException {
+			while (true) {
+				String sizeLine = readLine();
+				int semicolon = sizeLine.indexOf(';');
+				int size = Integer.parseInt((semicolon < 0) ? sizeLine : sizeLine.substring(0, semicolon), 16);
+				if (size == 0) {
+					while (!readLine().isEmpty()) {
+						// trailers, if any, up to the empty line
+					}
+					return;
+				}
+				this.in.readNBytes(size);
+				readLine();
+			}
+		}
+
+		private String readLine() throws IOException {
+			StringBuilder line = new StringBuilder();
+			int b;
+			while ((b = this.in.read()) != '\n') {
+				if (b == -1) {
+					throw new IOException("connection closed");
+				}
+				if (b != '\r') {
+					line.append((char) b);
+				}
+			}
+			return line.toString();
+		}
+
+		void close() {
+			try {
+				this.socket.close();
+			}
+			catch (IOException ex) {
+				// closing a broken connection
+			}
 		}
 
 	}

@@ -43,19 +43,23 @@ coldstart_mode() {
   log "cold start: steady $(cat "$OUT/coldstart-steady.txt")"
 }
 
+# Between two slices only wrk's restart and one metrics scrape: no other process is started,
+# so the gap stays a few ms even on a busy machine.
 coldstart_slices() { # repeat ready-at-ms
-  local s h0 t0 h1 t1 began line rps p99 hit
+  local s h0 t0 h1 t1 began line
+  # two blank lines between data sets, for gnuplot's "index"
+  [ "$1" = 1 ] || printf '\n\n' >> "$COLDSTART_DAT"
   read -r h0 t0 < <(scrape)
   for (( s = 1; s <= COLDSTART_SECONDS; s++ )); do
     began=$(now_ms)
     line=$(wrk -t2 -c64 -d1s --timeout 5s -s bench/scripts/hot.lua "$BASE" | grep '^RESULT') || line="RESULT rps=0 p99_ms=0"
     read -r h1 t1 < <(scrape)
-    rps=$(field_of "$line" rps)
-    p99=$(field_of "$line" p99_ms)
-    hit=$(ratio $(( h1 - h0 )) $(( t1 - t0 )))
-    python3 -c "print('$1', f'{($began - $2) / 1000:.2f}', '$rps', '-' if '$hit' == '-' else f'{$rps * float(\"$hit\"):.1f}', '$p99', '$hit')" >> "$COLDSTART_DAT"
+    # repeat, seconds since readiness at the slice's start, requests/s, hits/s, p99, hit ratio
+    echo "$line" | awk -v r="$1" -v t=$(( began - $2 )) -v h=$(( h1 - h0 )) -v n=$(( t1 - t0 )) '{
+        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        hit = (n > 0) ? h / n : -1
+        printf "%s %.2f %s %s %s %s\n", r, t / 1000, v["rps"], (hit < 0) ? "-" : sprintf("%.1f", v["rps"] * hit),
+          v["p99_ms"], (hit < 0) ? "-" : sprintf("%.3f", hit) }' >> "$COLDSTART_DAT"
     h0=$h1; t0=$t1
   done
-  # two blank lines end a data set for gnuplot's "index"
-  printf '\n\n' >> "$COLDSTART_DAT"
 }

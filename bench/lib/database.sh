@@ -19,7 +19,7 @@ CREATED_DATABASES=()
 PRODUCT_EPOCH_S=1577836800
 
 pg() { # psql-arguments...
-  psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -X -q -v ON_ERROR_STOP=1 "$@"
+  PGOPTIONS="-c client_min_messages=warning" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -X -q -v ON_ERROR_STOP=1 "$@"
 }
 
 database_check() {

@@ -16,7 +16,7 @@ FAILOVER_CSV="$OUT/failover.csv"
 
 failover_mode() {
   local r
-  echo "repeat,killed_port,new_master_port,writable_ms,fresh_hit_ms,first_miss_ms,put_status,put_ms,stale_hits,bypassed,load_rps,load_p99_ms,load_failures" > "$FAILOVER_CSV"
+  echo "repeat,killed_port,new_master_port,writable_ms,fresh_hit_ms,first_miss_ms,put_status,put_ms,stale_hits,bypassed,unanswered,load_rps,load_p99_ms,load_failures" > "$FAILOVER_CSV"
   for (( r = 1; r <= FAILOVER_REPEATS; r++ )); do
     failover_once "$r"
   done
@@ -25,6 +25,7 @@ failover_mode() {
 
 failover_once() { # repeat
   local r=$1 number id key master replica pid t0 load_pid probe writable hit result load
+  local put_status put_ms first_miss stale bypassed unanswered
   log "failover #$r: a fresh topology and API"
   stop_api
   topology_stop
@@ -51,7 +52,8 @@ failover_once() { # repeat
   load_pid=$!
   LOAD_PID=$load_pid
   # FixedRate leaves its first fifth out of its figures: kill the master after that.
-  sleep $(( FAILOVER_LOAD_SECONDS / 5 + 2 ))
+  # (its JVM takes a second or two to start sending)
+  sleep $(( FAILOVER_LOAD_SECONDS / 5 + 3 ))
 
   t0=$(now_ms)
   kill -9 "$pid"
@@ -64,9 +66,9 @@ failover_once() { # repeat
   wait "$load_pid" || true
   LOAD_PID=
   load=$(grep '^RESULT' "$OUT/failover-load-$r.txt" || echo "RESULT rps=- p50_ms=- p99_ms=- p999_ms=- requests=- non2xx=- socket_errors=-")
-  # result: put_status put_ms first_miss_ms fresh_hit_ms stale_hits bypassed
-  read -r put_status put_ms first_miss hit stale bypassed <<< "$result"
-  echo "$r,$master,$(topology_master_for "$key"),$(cat "$OUT/failover-writable-$r.txt"),$hit,$first_miss,$put_status,$put_ms,$stale,$bypassed,$(field_of "$load" rps),$(field_of "$load" p99_ms),$(field_of "$load" non2xx)" >> "$FAILOVER_CSV"
+  # result: put_status put_ms first_miss_ms fresh_hit_ms stale_hits bypassed unanswered
+  read -r put_status put_ms first_miss hit stale bypassed unanswered <<< "$result"
+  echo "$r,$master,$(topology_master_for "$key"),$(cat "$OUT/failover-writable-$r.txt"),$hit,$first_miss,$put_status,$put_ms,$stale,$bypassed,$unanswered,$(field_of "$load" rps),$(field_of "$load" p99_ms),$(field_of "$load" non2xx)" >> "$FAILOVER_CSV"
   log "failover #$r: writable after $(cat "$OUT/failover-writable-$r.txt") ms, fresh cache hit after $hit ms (first MISS $first_miss ms, PUT $put_status in $put_ms ms, stale hits $stale); read load: ${load#RESULT }"
 }
 
@@ -89,9 +91,9 @@ poll_writable() { # port key t0
 
 # PUTs the product, then GETs it until the cache serves the new version. Prints: the PUT's
 # status and ms since t0, the first MISS and the fresh HIT in ms since t0 ("-" / "timeout"
-# when not seen), HITs of an older version, and BYPASS answers.
+# when not seen), HITs of an older version, BYPASS answers, and GETs without an answer.
 put_then_poll_hit() { # id t0
-  local id=$1 t0=$2 headers status etag put_ms deadline cache tag first_miss=- stale=0 bypassed=0 now
+  local id=$1 t0=$2 headers status etag put_ms deadline cache tag first_miss=- stale=0 bypassed=0 unanswered=0 now
   headers=$(curl -s -D - -o /dev/null --max-time 10 -X PUT -H 'Content-Type: application/json' \
     -d "{\"stock_quantity\": $(( RANDOM % 1000 ))}" "$BASE/products/$id" | tr -d '\r')
   put_ms=$(( $(now_ms) - t0 ))
@@ -105,14 +107,15 @@ put_then_poll_hit() { # id t0
     case $cache in
       MISS) [ "$first_miss" = - ] && first_miss=$(( now - t0 )) ;;
       BYPASS) bypassed=$(( bypassed + 1 )) ;;
+      "") unanswered=$(( unanswered + 1 )) ;;  # no answer within 2 s, or an error without X-Cache
       HIT)
         if [ "$tag" = "$etag" ]; then
-          echo "${status:-none} $put_ms $first_miss $(( $(now_ms) - t0 )) $stale $bypassed"
+          echo "${status:-none} $put_ms $first_miss $(( $(now_ms) - t0 )) $stale $bypassed $unanswered"
           return
         fi
         stale=$(( stale + 1 )) ;;
     esac
     sleep 0.01
   done
-  echo "${status:-none} $put_ms $first_miss timeout $stale $bypassed"
+  echo "${status:-none} $put_ms $first_miss timeout $stale $bypassed $unanswered"
 }

@@ -199,7 +199,7 @@ topology_master_for() { # key
     sentinel) rcli "${SENTINEL_PORTS[0]}" sentinel get-master-addr-by-name "$SENTINEL_MASTER" | tr -d '\r' | sed -n 2p ;;
     cluster)
       local any slot
-      any=$(topology_masters | head -1)
+      any=$(topology_masters | sed -n 1p)
       slot=$(rcli "$any" cluster keyslot "$1" | tr -d '\r')
       cluster_master_for_slot "$any" "$slot" ;;
   esac
