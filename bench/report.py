@@ -127,6 +127,14 @@ if rows:
                 f"{max(int(r['rss_mb']) for r in group)} | {sum(int(r['non2xx']) for r in group)} | "
                 f"{sum(int(r['socket_errors']) for r in group)} |")
     lines.append("")
+    bypassed = [(s, c, median(g, "bypass_ratio")) for (s, c), g in sorted(groups.items())
+                if "bypass_ratio" in g[0] and (median(g, "bypass_ratio") or 0) > 0.01 and s != "e-redis-down"]
+    if bypassed:
+        lines += ["**Reads that skipped Redis** (BYPASS: the circuit breaker open after a Redis command timed out, "
+                  "or a write's invalidation pending), share of lookups: "
+                  + ", ".join(f"{s} at {c}: {b:.3f}" for s, c, b in bypassed)
+                  + ". With Redis up, that points at an overloaded machine: their hit ratios and figures are "
+                  "not those of the cache.", ""]
 
     if any(s == "h-not-modified" for s, _ in groups):
         lines += ["### (h) If-None-Match against (a)", "",

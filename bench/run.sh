@@ -219,10 +219,10 @@ sample_hit_ratio() {
   set +e
   local start h0 t0 h t elapsed
   start=$(now_ms)
-  read -r h0 t0 < <(scrape)
+  read -r h0 t0 _ < <(scrape)
   while :; do
     sleep 1
-    read -r h t < <(scrape)
+    read -r h t _ < <(scrape)
     elapsed=$(( $(now_ms) - start ))
     [ "$elapsed" -gt $(( DURATION * 1000 )) ] && break
     python3 -c "print(f'{$elapsed / 1000:.1f} {($h - $h0) / max(1, $t - $t0):.3f}')"

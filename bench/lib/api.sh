@@ -42,10 +42,12 @@ stop_api() { stop "$API_PID"; API_PID=; }
 
 prometheus() { curl -s "$BASE/actuator/prometheus"; }
 
-# Hits, then all lookups, from one scrape, so that both describe the same instant.
+# Hits, all lookups, and bypasses (Redis skipped: the circuit breaker was open, or the key's
+# invalidation pending), from one scrape, so that they describe the same instant.
 scrape() {
   prometheus | awk 'index($0, "product_cache_requests_total{") == 1 {
-      t += $2; if (index($0, "result=\"hit\"")) h += $2 } END { printf "%d %d\n", h, t }'
+      t += $2; if (index($0, "result=\"hit\"")) h += $2; if (index($0, "result=\"bypass\"")) b += $2 }
+    END { printf "%d %d %d\n", h, t, b }'
 }
 
 # Responses to GET /products/{id}: those with status 304, then all of them.
@@ -60,30 +62,30 @@ ratio() { # numerator denominator: 3 decimals, "-" when nothing was counted
   python3 -c "print('-' if $2 <= 0 else f'{$1 / $2:.3f}')"
 }
 
-RAW_HEADER="scenario,connections,repeat,rps,p50_ms,p99_ms,p999_ms,requests,non2xx,socket_errors,hit_ratio,rss_mb,share_304"
+RAW_HEADER="scenario,connections,repeat,rps,p50_ms,p99_ms,p999_ms,requests,non2xx,socket_errors,hit_ratio,rss_mb,share_304,bypass_ratio"
 
 # One wrk run of a scenario, with the hit ratio of its cache lookups (and, for (h), the
 # share of 304 answers) read from the API's metrics around it.
 run() { # scenario script connections repeat
-  local scenario=$1 script=$2 connections=$3 repeat=$4 h0 t0 h1 t1 n0 a0 n1 a1 line
-  read -r h0 t0 < <(scrape)
+  local scenario=$1 script=$2 connections=$3 repeat=$4 h0 t0 b0 h1 t1 b1 n0 a0 n1 a1 line
+  read -r h0 t0 b0 < <(scrape)
   read -r n0 a0 < <(not_modified_count)
   line=$(wrk -t2 -c"$connections" -d"${DURATION}s" --timeout 5s -s "bench/scripts/$script.lua" "$BASE" | grep '^RESULT') \
     || die "wrk printed no result for $scenario (is the API still up? $OUT/api.log)"
-  read -r h1 t1 < <(scrape)
+  read -r h1 t1 b1 < <(scrape)
   read -r n1 a1 < <(not_modified_count)
   record "$scenario" "$connections" "$repeat" "$line" "$(ratio $(( h1 - h0 )) $(( t1 - t0 )))" \
-    "$([ "$scenario" = h-not-modified ] && ratio $(( n1 - n0 )) $(( a1 - a0 )) || echo -)"
+    "$([ "$scenario" = h-not-modified ] && ratio $(( n1 - n0 )) $(( a1 - a0 )) || echo -)" "$(ratio $(( b1 - b0 )) $(( t1 - t0 )))"
 }
 
 field_of() { # RESULT-line name: one value of a wrk or FixedRate result line
   echo "$1" | tr ' ' '\n' | awk -F= -v n="$2" '$1 == n { print $2 }'
 }
 
-record() { # scenario connections repeat RESULT-line hit-ratio [share-304]
+record() { # scenario connections repeat RESULT-line hit-ratio [share-304 [bypass-ratio]]
   local values rss
   values=$(echo "$4" | sed -E 's/RESULT //; s/[a-z0-9_]+=//g; s/ /,/g')
   rss=$(rss_mb)
-  echo "$1,$2,$3,$values,$5,$rss,${6:--}" >> "$RAW"
-  log "$1 c=$2 #$3: ${4#RESULT } hit_ratio=$5$([ "${6:--}" = - ] || echo " share_304=$6") rss=${rss}MB"
+  echo "$1,$2,$3,$values,$5,$rss,${6:--},${7:--}" >> "$RAW"
+  log "$1 c=$2 #$3: ${4#RESULT } hit_ratio=$5$([ "${6:--}" = - ] || echo " share_304=$6")$([ "${7:--}" = - ] || echo " bypass=$7") rss=${rss}MB"
 }

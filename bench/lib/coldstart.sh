@@ -36,9 +36,9 @@ coldstart_mode() {
   log "cold start: steady state, ${STEADY_WARMUP}s of warm-up, then ${STEADY_SECONDS}s measured"
   wrk -t2 -c64 -d"${STEADY_WARMUP}s" -s bench/scripts/hot.lua "$BASE" > /dev/null
   local h0 t0 h1 t1 line
-  read -r h0 t0 < <(scrape)
+  read -r h0 t0 _ < <(scrape)
   line=$(wrk -t2 -c64 -d"${STEADY_SECONDS}s" --timeout 5s -s bench/scripts/hot.lua "$BASE" | grep '^RESULT')
-  read -r h1 t1 < <(scrape)
+  read -r h1 t1 _ < <(scrape)
   echo "steady $line hit_ratio=$(ratio $(( h1 - h0 )) $(( t1 - t0 )))" | sed 's/RESULT //' > "$OUT/coldstart-steady.txt"
   log "cold start: steady $(cat "$OUT/coldstart-steady.txt")"
 }
@@ -49,11 +49,11 @@ coldstart_slices() { # repeat ready-at-ms
   local s h0 t0 h1 t1 began line
   # two blank lines between data sets, for gnuplot's "index"
   [ "$1" = 1 ] || printf '\n\n' >> "$COLDSTART_DAT"
-  read -r h0 t0 < <(scrape)
+  read -r h0 t0 _ < <(scrape)
   for (( s = 1; s <= COLDSTART_SECONDS; s++ )); do
     began=$(now_ms)
     line=$(wrk -t2 -c64 -d1s --timeout 5s -s bench/scripts/hot.lua "$BASE" | grep '^RESULT') || line="RESULT rps=0 p99_ms=0"
-    read -r h1 t1 < <(scrape)
+    read -r h1 t1 _ < <(scrape)
     # repeat, seconds since readiness at the slice's start, requests/s, hits/s, p99, hit ratio
     echo "$line" | awk -v r="$1" -v t=$(( began - $2 )) -v h=$(( h1 - h0 )) -v n=$(( t1 - t0 )) '{
         for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
