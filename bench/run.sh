@@ -149,9 +149,11 @@ DB_NAME=$(database_name "$LABEL")
 
 # --- start-up: launch -> first served request, each launch on a fresh database ------------
 
-median_startup() { # label java-arguments...: launches and stops the API STARTUP_REPEATS times, prints the median ms
-  local label=$1 i name times=()
-  shift
+# Not run in $(...): the API it starts and the database it creates must stay known to the
+# clean-up of this shell if the run is interrupted meanwhile.
+median_startup() { # variable label java-arguments...: launches and stops the API STARTUP_REPEATS times; the median ms
+  local variable=$1 label=$2 i name times=()
+  shift 2
   for (( i = 1; i <= STARTUP_REPEATS; i++ )); do
     name=$(database_name "${LABEL}_start_${label}_$i")
     database_create "$name"
@@ -161,13 +163,13 @@ median_startup() { # label java-arguments...: launches and stops the API STARTUP
     database_drop "$name"
   done
   log "$label: first request served after ${times[*]} ms"
-  median "${times[@]}"
+  printf -v "$variable" '%s' "$(median "${times[@]}")"
 }
 PLAIN_STARTUP_MS=-
 AOT_STARTUP_MS=-
 if selected startup; then
-  PLAIN_STARTUP_MS=$(median_startup plain-jar -jar target/product-api.jar)
-  AOT_STARTUP_MS=$(median_startup aot-cache "${AOT[@]}")
+  median_startup PLAIN_STARTUP_MS plain-jar -jar target/product-api.jar
+  median_startup AOT_STARTUP_MS aot-cache "${AOT[@]}"
 fi
 
 # --- the API on the loaded database ------------------------------------------------------

@@ -40,7 +40,7 @@ coldstart_mode() {
   line=$(wrk -t2 -c64 -d"${STEADY_SECONDS}s" --timeout 5s -s bench/scripts/hot.lua "$BASE" | grep '^RESULT')
   read -r h1 t1 _ < <(scrape)
   echo "steady $line hit_ratio=$(ratio $(( h1 - h0 )) $(( t1 - t0 )))" | sed 's/RESULT //' > "$OUT/coldstart-steady.txt"
-  log "cold start: steady $(cat "$OUT/coldstart-steady.txt")"
+  log "cold start: $(cat "$OUT/coldstart-steady.txt")"
 }
 
 # Between two slices only wrk's restart and one metrics scrape: no other process is started,

@@ -50,10 +50,13 @@ database_create() { # name
 }
 
 database_drop() { # name: only a database this run created
+  local kept=() created
   case $DATABASE in
     sqlite) rm -f "$OUT/$1.db" "$OUT/$1.db-wal" "$OUT/$1.db-shm" ;;
     postgres) pg -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" > /dev/null 2>&1 || log "could not drop database $1" ;;
   esac
+  for created in "${CREATED_DATABASES[@]}"; do [ "$created" = "$1" ] || kept+=("$created"); done
+  CREATED_DATABASES=("${kept[@]}")
 }
 
 database_drop_all() {
