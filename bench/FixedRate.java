@@ -19,8 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * The first fifth of the requests warms the generator up and is left out of the figures.
  *
- * java bench/FixedRate.java URL RATE SECONDS CONNECTIONS PRODUCTS
+ * java bench/FixedRate.java URL RATE SECONDS CONNECTIONS PRODUCTS [METHOD BODY]
  * URL may hold one format specifier (%d, %012x) that is replaced by a random 1..PRODUCTS.
+ * METHOD (GET by default) may be PUT, with a JSON BODY whose one %d, if any, is replaced by a
+ * random 0..999: the write-latency run sends {"stock_quantity": %d}. Any status other than
+ * 200 counts as a failure.
  */
 public class FixedRate {
 
@@ -30,6 +33,8 @@ public class FixedRate {
 		int total = rate * Integer.parseInt(args[2]);
 		int connections = Integer.parseInt(args[3]);
 		int products = Integer.parseInt(args[4]);
+		String method = (args.length > 5) ? args[5] : "GET";
+		String body = (args.length > 6) ? args[6] : null;
 		long[] latencies = new long[total];
 		AtomicInteger next = new AtomicInteger();
 		AtomicInteger failures = new AtomicInteger();
@@ -51,7 +56,9 @@ public class FixedRate {
 						if (connection == null) {
 							connection = new Connection(base);
 						}
-						if (connection.get(path) != 200) {
+						String content = (body != null && body.contains("%"))
+								? body.formatted(ThreadLocalRandom.current().nextInt(1000)) : body;
+						if (connection.send(method, path, content) != 200) {
 							failures.incrementAndGet();
 						}
 						if (connection.closed) {
@@ -59,8 +66,13 @@ public class FixedRate {
 							connection = null;
 						}
 					}
-					catch (IOException ex) {
+					catch (IOException | RuntimeException ex) {
+						// a broken or unreadable response: count it, and start over on a new
+						// connection, whose stream is in a known state
 						failures.incrementAndGet();
+						if (connection != null) {
+							connection.close();
+						}
 						connection = null;
 					}
 					latencies[i] = System.nanoTime() - due;
@@ -98,9 +110,24 @@ public class FixedRate {
 			this.host = base.getHost();
 		}
 
-		/** Sends a GET and reads the whole response; returns its status. */
-		int get(String path) throws IOException {
-			this.out.write(("GET " + path + " HTTP/1.1\r\nHost: " + this.host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+		/**
+		 * Sends a request (with a JSON body unless {@code body} is null) and reads the
+		 * whole response; returns its status.
+		 */
+		int send(String method, String path, String body) throws IOException {
+			StringBuilder request = new StringBuilder(method).append(' ')
+				.append(path)
+				.append(" HTTP/1.1\r\nHost: ")
+				.append(this.host)
+				.append("\r\n");
+			byte[] content = (body != null) ? body.getBytes(StandardCharsets.UTF_8) : new byte[0];
+			if (body != null) {
+				request.append("Content-Type: application/json\r\nContent-Length: ")
+					.append(content.length)
+					.append("\r\n");
+			}
+			this.out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+			this.out.write(content);
 			this.out.flush();
 			StringBuilder head = new StringBuilder();
 			while (head.length() < 4 || head.lastIndexOf("\r\n\r\n") != head.length() - 4) {
@@ -111,16 +138,67 @@ public class FixedRate {
 				head.append((char) b);
 			}
 			int length = 0;
+			boolean chunked = false;
 			for (String line : head.toString().split("\r\n")) {
 				if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
 					length = Integer.parseInt(line.substring(15).trim());
+				}
+				if (line.regionMatches(true, 0, "Transfer-Encoding: chunked", 0, 26)) {
+					chunked = true;
 				}
 				if (line.regionMatches(true, 0, "Connection: close", 0, 17)) {
 					this.closed = true;
 				}
 			}
-			this.in.readNBytes(length);
+			// A cached product's GET has a Content-Length; a PUT's JSON is written by a
+			// converter and comes chunked.
+			if (chunked) {
+				skipChunks();
+			}
+			else {
+				this.in.readNBytes(length);
+			}
 			return Integer.parseInt(head.substring(9, 12));
+		}
+
+		/** Reads a chunked body to its end: size lines, data, and the final empty chunk. */
+		private void skipChunks() throws IOException {
+			while (true) {
+				String sizeLine = readLine();
+				int semicolon = sizeLine.indexOf(';');
+				int size = Integer.parseInt((semicolon < 0) ? sizeLine : sizeLine.substring(0, semicolon), 16);
+				if (size == 0) {
+					while (!readLine().isEmpty()) {
+						// trailers, if any, up to the empty line
+					}
+					return;
+				}
+				this.in.readNBytes(size);
+				readLine();
+			}
+		}
+
+		private String readLine() throws IOException {
+			StringBuilder line = new StringBuilder();
+			int b;
+			while ((b = this.in.read()) != '\n') {
+				if (b == -1) {
+					throw new IOException("connection closed");
+				}
+				if (b != '\r') {
+					line.append((char) b);
+				}
+			}
+			return line.toString();
+		}
+
+		void close() {
+			try {
+				this.socket.close();
+			}
+			catch (IOException ex) {
+				// closing a broken connection
+			}
 		}
 
 	}

@@ -1,5 +1,9 @@
-# gnuplot -e "data='...dat'; zipf='...dat'; out='...png'" bench/plot.gp
-# zipf='' leaves out the hit-ratio panel.
+# gnuplot -e "data='...dat'; zipf='...dat'; out='...png'; conns='64 256'" bench/plot.gp
+# zipf='' leaves out the hit-ratio panel; conns names the connection counts of the data's two
+# columns (a second one left empty is left out of the key).
+if (!exists("conns")) conns = "64 256"
+t1 = word(conns, 1)." connections"
+t2 = words(conns) > 1 ? word(conns, 2)." connections" : ""
 set terminal pngcairo size 1500,460 font "sans,10"
 set output out
 set multiplot layout 1,(strlen(zipf) > 0 ? 3 : 2)
@@ -13,12 +17,12 @@ set key top right
 
 set title "Throughput (median requests/s)"
 set yrange [0:*]
-plot data using 2:xtic(1) title "64 connections", '' using 3 title "256 connections"
+plot data using 2:xtic(1) title t1, '' using 3 title t2
 
 set title "p99 latency (median, ms)"
 set yrange [*:*]
 set logscale y
-plot data using 4:xtic(1) title "64 connections", '' using 5 title "256 connections"
+plot data using 4:xtic(1) title t1, '' using 5 title t2
 unset logscale y
 
 if (strlen(zipf) > 0) {
