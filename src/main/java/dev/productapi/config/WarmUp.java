@@ -1,11 +1,11 @@
 package dev.productapi.config;
 
-import java.lang.management.CompilationMXBean;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.URI;
