@@ -76,8 +76,7 @@ class CatalogController {
 	@ApiResponse(responseCode = "400", description = "A parameter is malformed, out of range, unknown, or the "
 			+ "cursor was altered or issued for other filters; the problem's errors name it")
 	// The named parameters are here for the OpenAPI document; CatalogQuery reads and
-	// checks
-	// them all from the map, and refuses unknown ones.
+	// checks them all from the map, and refuses unknown ones.
 	ResponseEntity<byte[]> list(@Parameter(hidden = true) @RequestParam MultiValueMap<String, String> parameters,
 			@Parameter(description = "Up to 100 product ids, comma-separated") @RequestParam(
 					required = false) String ids,

@@ -1,7 +1,9 @@
 package dev.productapi.api;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -12,7 +14,12 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
@@ -29,6 +36,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.productapi.cache.CacheAttempt;
 import dev.productapi.idempotency.IdempotentCreates;
 import dev.productapi.product.ExpectedVersions;
 import dev.productapi.product.Product;
@@ -41,6 +49,16 @@ import dev.productapi.product.VersionedJson;
 class ProductController {
 
 	static final String CACHE_HEADER = "X-Cache";
+
+	private static final Logger logger = LoggerFactory.getLogger(ProductController.class);
+
+	/**
+	 * The request attribute that carries a first look at the cache to the dispatch that
+	 * finishes it.
+	 */
+	private static final String FIRST_LOOK = ProductController.class.getName() + ".firstLook";
+
+	private static final Object NO_ATTEMPT = new Object();
 
 	private final ProductService products;
 
@@ -113,23 +131,67 @@ class ProductController {
 			headers = { @Header(name = CACHE_HEADER, description = "HIT, MISS or BYPASS (Redis unavailable)"),
 					@Header(name = HttpHeaders.ETAG, description = "The product's version, e.g. \"3\"") })
 	@ApiResponse(responseCode = "304", description = "If-None-Match names the current version")
-	ResponseEntity<byte[]> get(@PathVariable UUID id,
+	void get(@PathVariable UUID id,
 			@Parameter(example = "\"3\"") @RequestHeader(name = HttpHeaders.IF_NONE_MATCH,
-					required = false) String ifNoneMatch) {
-		VersionedJson product = this.products.read(id);
-		String etag = EntityTags.of(product.version());
-		if (ifNoneMatch != null
-				&& EntityTags.parse(HttpHeaders.IF_NONE_MATCH, ifNoneMatch).matchesWeakly(product.version())) {
-			return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
-				.eTag(etag)
-				.header(CACHE_HEADER, product.cacheStatus().name())
-				.build();
+					required = false) String ifNoneMatch,
+			HttpServletRequest request, HttpServletResponse response) throws IOException {
+		EntityTags notWanted = (ifNoneMatch != null) ? EntityTags.parse(HttpHeaders.IF_NONE_MATCH, ifNoneMatch) : null;
+		if (request.getAttribute(FIRST_LOOK) instanceof CacheAttempt attempt) {
+			// Dispatched back after a first look that found no hit: finish where blocking
+			// is fine.
+			write(this.products.read(id, attempt), notWanted, response);
+			return;
 		}
-		return ResponseEntity.ok()
-			.contentType(MediaType.APPLICATION_JSON)
-			.eTag(etag)
-			.header(CACHE_HEADER, product.cacheStatus().name())
-			.body(product.json());
+		CompletableFuture<CacheAttempt> looking = this.products.startRead(id);
+		if (looking.isDone()) {
+			// The near cache, a pending invalidation or a skipped Redis answered at once.
+			CacheAttempt attempt = looking.join();
+			VersionedJson hit = this.products.hit(attempt);
+			write((hit != null) ? hit : this.products.read(id, attempt), notWanted, response);
+			return;
+		}
+		// Redis answers on Lettuce's event loop: a hit is written from there, so the
+		// request's thread neither waits for the reply nor is woken for it. Anything else
+		// is dispatched back to this method, on a thread of the server's, to finish the
+		// read.
+		AsyncContext async = request.startAsync();
+		looking.whenComplete((attempt, failure) -> {
+			VersionedJson hit = (attempt != null) ? this.products.hit(attempt) : null;
+			if (hit == null) {
+				// Not a hit (or, should the look ever fail, no attempt: the dispatch
+				// reads afresh).
+				request.setAttribute(FIRST_LOOK, (attempt != null) ? attempt : NO_ATTEMPT);
+				async.dispatch();
+				return;
+			}
+			try {
+				write(hit, notWanted, response);
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.debug("Could not answer a cache hit: {}", ex.getMessage());
+			}
+			finally {
+				async.complete();
+			}
+		});
+	}
+
+	/**
+	 * The product, or a 304 if the client has its version; the body goes into the
+	 * server's response buffer, and the server sends it.
+	 */
+	private static void write(VersionedJson product, EntityTags notWanted, HttpServletResponse response)
+			throws IOException {
+		response.setHeader(HttpHeaders.ETAG, EntityTags.of(product.version()));
+		response.setHeader(CACHE_HEADER, product.cacheStatus().name());
+		if (notWanted != null && notWanted.matchesWeakly(product.version())) {
+			response.setStatus(HttpStatus.NOT_MODIFIED.value());
+			return;
+		}
+		response.setStatus(HttpStatus.OK.value());
+		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+		response.setContentLength(product.json().length);
+		response.getOutputStream().write(product.json());
 	}
 
 	@PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -38,6 +39,9 @@ import dev.productapi.cache.SingleFlight.Flight;
 public class ProductCache {
 
 	private static final Duration FILL_POLL_INTERVAL = Duration.ofMillis(5);
+
+	/** A read of a product whose invalidation is pending: the database must answer. */
+	private static final CacheAttempt PENDING = CacheAttempt.of(CacheLookup.SKIPPED);
 
 	private final RedisEntries redis;
 
@@ -92,18 +96,36 @@ public class ProductCache {
 	 * {@code database}, which returns the JSON or {@code null} for "no such product".
 	 */
 	public CachedRead read(UUID id, Function<UUID, byte[]> database) {
+		return read(id, lookUp(id).join(), database);
+	}
+
+	/**
+	 * The first step of {@link #read}, without blocking: the future completes when Redis
+	 * answers, on Lettuce's event loop, or at once when the near cache, an invalidation
+	 * pending, or a skipped Redis answers. A hit can be served from there; anything else
+	 * goes on with {@link #read(UUID, CacheAttempt, Function)}, on a thread that may
+	 * block.
+	 */
+	public CompletableFuture<CacheAttempt> lookUp(UUID id) {
 		if (this.invalidator.isPending(id)) {
 			this.requests.get(CacheStatus.BYPASS).increment();
-			return fromDatabase(id, database);
+			return CompletableFuture.completedFuture(PENDING);
 		}
 		byte[] local = (this.near != null) ? this.near.getIfPresent(id) : null;
 		if (local != null) {
 			this.nearHits.increment();
 			this.requests.get(CacheStatus.HIT).increment();
-			return new CachedRead(local, CacheStatus.HIT);
+			return CompletableFuture.completedFuture(CacheAttempt.hit(local));
 		}
-		CacheLookup lookup = this.redis.lookup(id);
-		count(lookup);
+		return this.redis.lookupAsync(id).thenApply((lookup) -> {
+			count(lookup);
+			return CacheAttempt.of(lookup);
+		});
+	}
+
+	/** Finishes a read that {@link #lookUp} began. */
+	public CachedRead read(UUID id, CacheAttempt attempt, Function<UUID, byte[]> database) {
+		CacheLookup lookup = attempt.lookup();
 		return switch (lookup.state()) {
 			case FOUND, ABSENT -> new CachedRead(lookup.json(), CacheStatus.HIT);
 			case SKIPPED, FAILED -> fromDatabase(id, database);

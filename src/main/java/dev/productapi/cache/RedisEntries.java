@@ -9,11 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -77,30 +80,48 @@ class RedisEntries {
 	 * failing.
 	 */
 	CacheLookup lookup(UUID id) {
-		if (!this.breaker.allowsRequest()) {
-			return CacheLookup.SKIPPED;
-		}
-		return call(() -> interpret(get(id)), CacheLookup.FAILED);
+		return lookupAsync(id).join();
 	}
 
 	/**
-	 * With the near cache on, its placeholder goes in before the GET is sent, so that an
+	 * Like {@link #lookup}, without waiting: the future completes on Lettuce's event loop
+	 * when Redis answers (at once when Redis is skipped), and never exceptionally. With
+	 * the near cache on, its placeholder goes in before the GET is sent, so that an
 	 * invalidation that overtakes the reply keeps the reply out of the near cache.
 	 */
-	private byte[] get(UUID id) {
-		String key = CacheKey.of(id);
-		if (this.near == null || !this.near.isEnabled()) {
-			return await(this.redis.commands().get(key));
+	CompletableFuture<CacheLookup> lookupAsync(UUID id) {
+		if (!this.breaker.allowsRequest()) {
+			return CompletableFuture.completedFuture(CacheLookup.SKIPPED);
 		}
-		Object placeholder = this.near.reserve(id);
-		byte[] value = null;
+		Object placeholder = (this.near != null && this.near.isEnabled()) ? this.near.reserve(id) : null;
+		RedisFuture<byte[]> reply;
 		try {
-			value = await(this.redis.commands().get(key));
-			return value;
+			reply = this.redis.commands().get(CacheKey.of(id));
 		}
-		finally {
-			this.near.complete(id, placeholder, value);
+		catch (RuntimeException ex) {
+			return CompletableFuture.completedFuture(failed(id, placeholder, ex));
 		}
+		return reply.toCompletableFuture().handle((value, error) -> {
+			if (error != null) {
+				return failed(id, placeholder, (error instanceof CompletionException) ? error.getCause() : error);
+			}
+			if (placeholder != null) {
+				this.near.complete(id, placeholder, value);
+			}
+			this.breaker.recordSuccess();
+			return interpret(value);
+		});
+	}
+
+	private CacheLookup failed(UUID id, Object placeholder, Throwable failure) {
+		if (placeholder != null) {
+			this.near.complete(id, placeholder, null);
+		}
+		RuntimeException cause = (failure instanceof RuntimeException runtime) ? runtime : new RedisException(failure);
+		if (this.breaker.recordFailure(cause)) {
+			this.redis.reset();
+		}
+		return CacheLookup.FAILED;
 	}
 
 	/**

@@ -78,8 +78,8 @@ final class RedisSettings {
 		}
 		properties.put("product-api.cache.replica-acknowledgement-timeout", acknowledgement + "ms");
 		// Sentinel and Cluster may promote a replica cut off for up to ten times their
-		// failure
-		// detection time: 10 x 30 s with Sentinel's default down-after-milliseconds.
+		// failure detection time: 10 x 30 s with Sentinel's default
+		// down-after-milliseconds.
 		properties.put("product-api.cache.replica-grace",
 				env.integer("REDIS_REPLICA_GRACE_SECONDS", 300, 0, 86_400) + "s");
 	}

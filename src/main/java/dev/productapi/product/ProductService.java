@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -15,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.productapi.cache.CacheAttempt;
 import dev.productapi.cache.CacheInvalidator;
 import dev.productapi.cache.CacheStatus;
 import dev.productapi.cache.CachedRead;
@@ -48,7 +50,27 @@ public class ProductService {
 
 	/** The product's JSON: on a hit, the cache's bytes as they are. */
 	public VersionedJson read(UUID id) {
-		CachedRead read = this.cache.read(id, this::readDatabase);
+		return read(id, startRead(id).join());
+	}
+
+	/**
+	 * A read's first step, which does not block: see {@link ProductCache#lookUp}. Serve
+	 * {@link #hit} if there is one, else finish with {@link #read(UUID, CacheAttempt)}.
+	 */
+	public CompletableFuture<CacheAttempt> startRead(UUID id) {
+		return this.cache.lookUp(id);
+	}
+
+	/** The product, if the first step found it in the cache in this release's format. */
+	public VersionedJson hit(CacheAttempt attempt) {
+		CachedRead hit = attempt.hit();
+		long version = (hit != null) ? ProductJson.version(hit.json()) : -1;
+		return (version >= 0) ? new VersionedJson(hit.json(), version, hit.status()) : null;
+	}
+
+	/** Finishes a read that {@link #startRead} began; may block. */
+	public VersionedJson read(UUID id, CacheAttempt attempt) {
+		CachedRead read = this.cache.read(id, attempt, this::readDatabase);
 		if (!read.found()) {
 			throw new ProductNotFoundException(id);
 		}
@@ -82,8 +104,7 @@ public class ProductService {
 		});
 		if (!outdated.isEmpty()) {
 			// Cached by a release from before versions: drop them and serve the
-			// database's
-			// rows.
+			// database's rows.
 			outdated.forEach(this.cache::evict);
 			found.putAll(readDatabase(outdated));
 		}

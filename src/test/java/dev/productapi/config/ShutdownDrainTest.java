@@ -79,8 +79,7 @@ class ShutdownDrainTest {
 			assertThat(inFlight).isNotDone();
 
 			// 2. After the drain, Tomcat closes its port with the request still in
-			// flight,
-			// and the close waits for that request.
+			// flight, and the close waits for that request.
 			Await.until("the port refuses connections", Duration.ofSeconds(30), () -> refusesConnections(port));
 			assertThat(inFlight).isNotDone();
 			assertThat(closing).isNotDone();

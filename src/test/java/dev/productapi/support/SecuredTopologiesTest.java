@@ -68,8 +68,8 @@ class SecuredTopologiesTest {
 					assertThat(connection.sync().get("product:1")).isEqualTo("after");
 				}
 			}
-			// Back, the old master syncs from the new one over TLS with masterauth.
-			// It is made a replica here: the sentinels may take 10 s or more.
+			// Back, the old master syncs from the new one over TLS with masterauth. It is
+			// made a replica here: the sentinels may take 10 s or more.
 			master.start();
 			master.commands().replicaof(RedisNode.HOST, replica.port());
 			Await.until("the old master replicates from the new one", Duration.ofSeconds(20),

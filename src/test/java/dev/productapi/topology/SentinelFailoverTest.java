@@ -79,8 +79,7 @@ class SentinelFailoverTest {
 			failover = app.sentinel().awaitFailover(Duration.ofSeconds(30));
 		}
 		// Read past the bound, and until the API caches from the new master or long
-		// enough to
-		// be sure it never will.
+		// enough to be sure it never will.
 		List<Read> reads = new ArrayList<>();
 		Instant cachingResumedAt = null;
 		Instant pastTheBound = failover.writableAt().plus(BOUND).plusSeconds(1);
