@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.Gauge;
@@ -14,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
@@ -33,11 +37,18 @@ import dev.productapi.cache.InvalidationOutbox.Entry;
  * too.
  */
 @Component
-public class CacheInvalidator implements SchedulingConfigurer {
+public class CacheInvalidator implements SchedulingConfigurer, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(CacheInvalidator.class);
 
 	private static final int BATCH_SIZE = 500;
+
+	/**
+	 * How often confirmed entries' rows are deleted. Until then other instances may see a
+	 * row and deliver it again: a redundant DEL, and a read or two of the product from
+	 * the database.
+	 */
+	private static final Duration DELIVERED_REMOVAL_INTERVAL = Duration.ofMillis(50);
 
 	private final InvalidationOutbox outbox;
 
@@ -49,6 +60,19 @@ public class CacheInvalidator implements SchedulingConfigurer {
 	/** Product id to the newest outbox entry not yet confirmed by Redis. */
 	private final ConcurrentMap<UUID, Long> pending = new ConcurrentHashMap<>();
 
+	/**
+	 * Entries Redis confirmed, whose rows are deleted in batches off the request path: a
+	 * write's own delete of its row would be one more statement, and one more commit, for
+	 * every write.
+	 */
+	private final Set<Long> delivered = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Keeps the gauge's count of rows and of delivered entries consistent with each
+	 * other.
+	 */
+	private final Lock removing = new ReentrantLock();
+
 	@Autowired
 	CacheInvalidator(InvalidationOutbox outbox, RedisEntries redis, CacheProperties properties, MeterRegistry meters) {
 		this(outbox, redis::delete, properties.outboxPollInterval(), meters);
@@ -58,7 +82,7 @@ public class CacheInvalidator implements SchedulingConfigurer {
 		this.outbox = outbox;
 		this.delete = delete;
 		this.pollInterval = pollInterval;
-		Gauge.builder("product.cache.invalidations.pending", outbox, InvalidationOutbox::size)
+		Gauge.builder("product.cache.invalidations.pending", this, CacheInvalidator::undelivered)
 			.description("Cache invalidations committed to the database but not yet confirmed by Redis")
 			.register(meters);
 	}
@@ -74,7 +98,7 @@ public class CacheInvalidator implements SchedulingConfigurer {
 	/** Deletes the product's cache entry; call after the write committed. */
 	public void invalidate(UUID productId, long entryId) {
 		if (this.delete.test(productId)) {
-			this.outbox.remove(entryId);
+			this.delivered.add(entryId);
 		}
 		else {
 			this.pending.merge(productId, entryId, Math::max);
@@ -91,6 +115,40 @@ public class CacheInvalidator implements SchedulingConfigurer {
 	@Override
 	public void configureTasks(ScheduledTaskRegistrar tasks) {
 		tasks.addFixedDelayTask(this::deliverPending, this.pollInterval);
+		tasks.addFixedDelayTask(this::removeDelivered, DELIVERED_REMOVAL_INTERVAL);
+	}
+
+	/** Deletes the rows of confirmed entries, all of them in a statement or a few. */
+	void removeDelivered() {
+		if (this.delivered.isEmpty()) {
+			return;
+		}
+		this.removing.lock();
+		try {
+			List<Long> ids = List.copyOf(this.delivered);
+			this.outbox.remove(ids);
+			ids.forEach(this.delivered::remove);
+		}
+		finally {
+			this.removing.unlock();
+		}
+	}
+
+	/** The rows whose delete Redis has not confirmed yet. */
+	private double undelivered() {
+		this.removing.lock();
+		try {
+			return Math.max(0, this.outbox.size() - this.delivered.size());
+		}
+		finally {
+			this.removing.unlock();
+		}
+	}
+
+	/** What a confirmed write left in the outbox is deleted on the way out. */
+	@Override
+	public void destroy() {
+		removeDelivered();
 	}
 
 	void deliverPending() {
@@ -101,6 +159,10 @@ public class CacheInvalidator implements SchedulingConfigurer {
 		List<Entry> entries = this.outbox.oldest(BATCH_SIZE);
 		Map<UUID, Long> newest = new LinkedHashMap<>();
 		for (Entry entry : entries) {
+			if (this.delivered.contains(entry.id())) {
+				// Confirmed already; only its row is still there.
+				continue;
+			}
 			newest.merge(entry.productId(), entry.id(), Math::max);
 			this.pending.merge(entry.productId(), entry.id(), Math::max);
 		}

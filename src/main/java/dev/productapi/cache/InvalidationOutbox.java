@@ -38,8 +38,13 @@ class InvalidationOutbox {
 			.list();
 	}
 
-	void remove(long entryId) {
-		this.jdbc.sql("DELETE FROM cache_invalidations WHERE id = ?").param(entryId).update();
+	/** Removes these entries, in statements of at most 500 ids. */
+	void remove(List<Long> entryIds) {
+		for (int from = 0; from < entryIds.size(); from += 500) {
+			this.jdbc.sql("DELETE FROM cache_invalidations WHERE id IN (:ids)")
+				.param("ids", entryIds.subList(from, Math.min(from + 500, entryIds.size())))
+				.update();
+		}
 	}
 
 	/** Removes every entry of the product up to and including {@code upToId}. */

@@ -63,7 +63,7 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		properties.put("spring.datasource.url", database.jdbcUrl());
 		putIfSet(properties, "spring.datasource.username", env.text("DATABASE_USER", database.username()));
 		putIfSet(properties, "spring.datasource.password", env.text("DATABASE_PASSWORD", database.password()));
-		properties.put("spring.datasource.hikari.maximum-pool-size", env.integer("DATABASE_POOL_SIZE", 10, 1, 1000));
+		properties.put("spring.datasource.hikari.maximum-pool-size", env.integer("DATABASE_POOL_SIZE", 20, 1, 1000));
 		if (database.isSqlite()) {
 			// WAL lets readers run beside the single writer; IMMEDIATE takes the write
 			// lock at BEGIN so two writers queue on busy_timeout instead of failing with

@@ -3,6 +3,7 @@ package dev.productapi.cache;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -43,10 +44,31 @@ class CacheInvalidatorTest {
 	}
 
 	@Test
-	void aConfirmedDeleteLeavesNothingBehind() {
-		this.invalidator.invalidate(this.product, this.invalidator.record(this.product));
+	void aConfirmedDeleteLeavesNothingBehindOnceTheDeliveredRowsAreRemoved() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		this.invalidator = new CacheInvalidator(this.outbox, (id) -> true, Duration.ofMillis(500), meters);
+		for (int i = 0; i < 3; i++) {
+			UUID id = UUID.randomUUID();
+			this.invalidator.invalidate(id, this.invalidator.record(id));
+			assertThat(this.invalidator.isPending(id)).isFalse();
+		}
+		assertThat(meters.get("product.cache.invalidations.pending").gauge().value()).as("pending").isZero();
+		assertThat(this.outbox.size()).as("rows left for the batch").isEqualTo(3);
+
+		this.invalidator.removeDelivered();
 
 		assertThat(this.outbox.size()).isZero();
+	}
+
+	@Test
+	void aPollLeavesAConfirmedEntryAlone() {
+		AtomicInteger deletes = new AtomicInteger();
+		this.redis = (id) -> deletes.incrementAndGet() > 0;
+		this.invalidator.invalidate(this.product, this.invalidator.record(this.product));
+
+		this.invalidator.deliverPending();
+
+		assertThat(deletes).hasValue(1);
 		assertThat(this.invalidator.isPending(this.product)).isFalse();
 	}
 

@@ -51,7 +51,7 @@ class EnvironmentSettingsTest {
 		Map<String, Object> properties = translate(Map.of("API_PORT", "9090", "API_SHUTDOWN_DRAIN_SECONDS", "0",
 				"REDIS_HOST", "cache.internal", "REDIS_PORT", "6380", "REDIS_PASSWORD", "secret", "REDIS_TLS", "true",
 				"REDIS_TIMEOUT_MS", "50", "CACHE_TTL_SECONDS", "60", "DATABASE_URL",
-				"postgresql://app:pw@db:5432/products", "DATABASE_POOL_SIZE", "20"));
+				"postgresql://app:pw@db:5432/products", "DATABASE_POOL_SIZE", "25"));
 
 		assertThat(properties).containsEntry("server.port", 9090)
 			.containsEntry("product-api.shutdown.drain", "0s")
@@ -64,7 +64,7 @@ class EnvironmentSettingsTest {
 			.containsEntry("spring.datasource.url", "jdbc:postgresql://db:5432/products")
 			.containsEntry("spring.datasource.username", "app")
 			.containsEntry("spring.datasource.password", "pw")
-			.containsEntry("spring.datasource.hikari.maximum-pool-size", 20)
+			.containsEntry("spring.datasource.hikari.maximum-pool-size", 25)
 			.doesNotContainKey("spring.datasource.hikari.data-source-properties.journal_mode");
 	}
 
