@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JsonParser;
@@ -30,6 +32,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import dev.productapi.api.RequestBodyLimitFilter.RequestBodyTooLargeException;
+import dev.productapi.database.DatabaseAvailability;
 import dev.productapi.idempotency.IdempotencyKeyInFlightException;
 import dev.productapi.idempotency.IdempotencyKeyReusedException;
 import dev.productapi.product.ProductNotFoundException;
@@ -44,6 +47,17 @@ import dev.productapi.product.VersionMismatchException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	private final DatabaseAvailability database;
+
+	private final Counter unavailableResponses;
+
+	ApiExceptionHandler(DatabaseAvailability database, MeterRegistry meters) {
+		this.database = database;
+		this.unavailableResponses = Counter.builder("product.database.unavailable.responses")
+			.description("Requests answered 503 because the database could not answer")
+			.register(meters);
+	}
 
 	record FieldError(String field, String message) {
 	}
@@ -95,10 +109,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
+	/**
+	 * A database that cannot answer now is a 503 the client may retry (logged once, by
+	 * {@link DatabaseAvailability}); anything else is a bug.
+	 */
 	@ExceptionHandler(Exception.class)
-	ProblemDetail unexpected(Exception ex) {
+	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+		if (this.database.recordIfUnavailable(ex)) {
+			this.unavailableResponses.increment();
+			ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+					"The database is unreachable; try again shortly");
+			body.setTitle("Database unavailable");
+			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+				.header(HttpHeaders.RETRY_AFTER, "1")
+				.body(body);
+		}
 		logger.error("Unhandled error", ex);
-		return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred");
+		return ResponseEntity.internalServerError()
+			.body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred"));
 	}
 
 	@Override

@@ -7,11 +7,14 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.productapi.cache.ProductCache;
+import dev.productapi.database.DatabaseAvailability;
 
 /**
  * The simple health check, {@code {"status":"ok"}}. It answers "ok" whenever the process
- * can serve, with Redis as a detail: the API works without Redis, so Redis being away is
- * not a reason to fail it. Richer probes live under {@code /actuator/health}.
+ * can serve, with Redis and the database as details: cached reads work without the
+ * database and everything works without Redis, so neither being away is a reason to fail
+ * it (a restart would not bring them back). Richer probes live under
+ * {@code /actuator/health}.
  */
 @RestController
 @Tag(name = "Health")
@@ -19,17 +22,24 @@ class HealthController {
 
 	private final ProductCache cache;
 
-	HealthController(ProductCache cache) {
+	private final DatabaseAvailability database;
+
+	HealthController(ProductCache cache, DatabaseAvailability database) {
 		this.cache = cache;
+		this.database = database;
 	}
 
 	@GetMapping("/health")
-	@Operation(summary = "Liveness check; reports Redis as a detail")
+	@Operation(summary = "Liveness check; reports Redis and the database as details")
 	HealthStatus health() {
-		return new HealthStatus("ok", this.cache.isAvailable() ? "available" : "unavailable");
+		return new HealthStatus("ok", describe(this.cache.isAvailable()), describe(this.database.isAvailable()));
 	}
 
-	record HealthStatus(String status, String redis) {
+	private static String describe(boolean available) {
+		return available ? "available" : "unavailable";
+	}
+
+	record HealthStatus(String status, String redis, String database) {
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.Gauge;
@@ -24,6 +25,7 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 import dev.productapi.cache.InvalidationOutbox.Entry;
+import dev.productapi.database.DatabaseAvailability;
 
 /**
  * Makes every committed write's invalidation reach Redis eventually, and keeps reads away
@@ -57,6 +59,13 @@ public class CacheInvalidator implements SchedulingConfigurer, DisposableBean {
 
 	private final Duration pollInterval;
 
+	/**
+	 * While the database is away the background tasks pause: each run would only wait for
+	 * the timeout and fail. The entries wait in the outbox, and pending products keep
+	 * bypassing the cache.
+	 */
+	private final BooleanSupplier databaseAvailable;
+
 	/** Product id to the newest outbox entry not yet confirmed by Redis. */
 	private final ConcurrentMap<UUID, Long> pending = new ConcurrentHashMap<>();
 
@@ -74,14 +83,17 @@ public class CacheInvalidator implements SchedulingConfigurer, DisposableBean {
 	private final Lock removing = new ReentrantLock();
 
 	@Autowired
-	CacheInvalidator(InvalidationOutbox outbox, RedisEntries redis, CacheProperties properties, MeterRegistry meters) {
-		this(outbox, redis::delete, properties.outboxPollInterval(), meters);
+	CacheInvalidator(InvalidationOutbox outbox, RedisEntries redis, CacheProperties properties,
+			DatabaseAvailability database, MeterRegistry meters) {
+		this(outbox, redis::delete, properties.outboxPollInterval(), database::isAvailable, meters);
 	}
 
-	CacheInvalidator(InvalidationOutbox outbox, Predicate<UUID> delete, Duration pollInterval, MeterRegistry meters) {
+	CacheInvalidator(InvalidationOutbox outbox, Predicate<UUID> delete, Duration pollInterval,
+			BooleanSupplier databaseAvailable, MeterRegistry meters) {
 		this.outbox = outbox;
 		this.delete = delete;
 		this.pollInterval = pollInterval;
+		this.databaseAvailable = databaseAvailable;
 		Gauge.builder("product.cache.invalidations.pending", this, CacheInvalidator::undelivered)
 			.description("Cache invalidations committed to the database but not yet confirmed by Redis")
 			.register(meters);
@@ -106,6 +118,18 @@ public class CacheInvalidator implements SchedulingConfigurer, DisposableBean {
 	}
 
 	/**
+	 * Deletes the product's cache entry after a write whose commit failed, and so may or
+	 * may not have happened. Its outbox row, if it exists, is left to
+	 * {@link #deliverPending}: the entry id may be reused by a later write if the commit
+	 * did not happen, so it must not be removed by id.
+	 */
+	public void invalidateAfterFailedCommit(UUID productId, long entryId) {
+		if (!this.delete.test(productId)) {
+			this.pending.merge(productId, entryId, Math::max);
+		}
+	}
+
+	/**
 	 * Whether Redis may still hold a value older than a committed write of this product.
 	 */
 	boolean isPending(UUID productId) {
@@ -120,7 +144,7 @@ public class CacheInvalidator implements SchedulingConfigurer, DisposableBean {
 
 	/** Deletes the rows of confirmed entries, all of them in a statement or a few. */
 	void removeDelivered() {
-		if (this.delivered.isEmpty()) {
+		if (this.delivered.isEmpty() || !this.databaseAvailable.getAsBoolean()) {
 			return;
 		}
 		this.removing.lock();
@@ -136,6 +160,9 @@ public class CacheInvalidator implements SchedulingConfigurer, DisposableBean {
 
 	/** The rows whose delete Redis has not confirmed yet. */
 	private double undelivered() {
+		if (!this.databaseAvailable.getAsBoolean()) {
+			return Double.NaN;
+		}
 		this.removing.lock();
 		try {
 			return Math.max(0, this.outbox.size() - this.delivered.size());
@@ -152,6 +179,9 @@ public class CacheInvalidator implements SchedulingConfigurer, DisposableBean {
 	}
 
 	void deliverPending() {
+		if (!this.databaseAvailable.getAsBoolean()) {
+			return;
+		}
 		// Taken before reading the outbox: an entry marked pending after this point may
 		// belong to a write that committed after the read, so this round must not clear
 		// it.

@@ -5,13 +5,15 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The database named by {@code DATABASE_URL}, translated into what JDBC needs.
  * <p>
  * Accepts the forms people paste from other tools: {@code jdbc:sqlite:path},
  * {@code sqlite:///path} (SQLAlchemy), {@code jdbc:postgresql://host/db} and
- * {@code postgresql://user:pass@host:port/db} or {@code postgres://...} (libpq, Heroku).
+ * {@code postgresql://user:pass@host:port/db} or {@code postgres://...} (libpq, Heroku),
+ * each also with a list of hosts for failover ({@code host1:5432,host2:5432}).
  * Credentials embedded in a libpq-style URL are moved out of the JDBC URL, because the
  * PostgreSQL driver does not read them from there.
  */
@@ -33,28 +35,43 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
 				"expected jdbc:sqlite:<file>, sqlite:///<file>, jdbc:postgresql://... or postgresql://user:password@host:port/database");
 	}
 
+	/**
+	 * {@code postgresql://[user[:password]@]host[:port][,host[:port]...]/database[?...]}.
+	 * Several hosts are pgjdbc's failover list, tried in order; with
+	 * {@code targetServerType=primary} it connects only to the one that accepts writes.
+	 * {@link URI} cannot parse a host list, so the authority is split by hand and each
+	 * host checked on its own.
+	 */
 	private static DatabaseUrl fromLibpq(String url) {
-		URI uri;
-		try {
-			uri = new URI(url);
+		String rest = url.substring(url.indexOf("://") + 3);
+		int slash = rest.indexOf('/');
+		String authority = (slash == -1) ? rest : rest.substring(0, slash);
+		String pathAndQuery = (slash == -1) ? "" : rest.substring(slash);
+		int at = authority.lastIndexOf('@');
+		List<String> hosts = List.of(authority.substring(at + 1).split(",", -1));
+		String database = pathAndQuery.split("\\?", 2)[0];
+		if (hosts.stream().anyMatch((host) -> !isHostAndPort(host)) || database.length() < 2) {
+			throw new IllegalArgumentException("a PostgreSQL URL needs a host and a database, as in "
+					+ "postgresql://host:5432/products or postgresql://host1:5432,host2:5432/products");
 		}
-		catch (URISyntaxException ex) {
-			throw new IllegalArgumentException("not a valid URL: " + ex.getMessage());
-		}
-		if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
-			throw new IllegalArgumentException(
-					"a PostgreSQL URL needs a host and a database, as in postgresql://host:5432/products");
-		}
-		String hostAndPort = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-		String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
 		String username = null;
 		String password = null;
-		if (uri.getRawUserInfo() != null) {
-			String[] parts = uri.getRawUserInfo().split(":", 2);
+		if (at != -1) {
+			String[] parts = authority.substring(0, at).split(":", 2);
 			username = decode(parts[0]);
-			password = parts.length == 2 ? decode(parts[1]) : null;
+			password = (parts.length == 2) ? decode(parts[1]) : null;
 		}
-		return new DatabaseUrl("jdbc:postgresql://" + hostAndPort + uri.getRawPath() + query, username, password);
+		return new DatabaseUrl("jdbc:postgresql://" + String.join(",", hosts) + pathAndQuery, username, password);
+	}
+
+	private static boolean isHostAndPort(String host) {
+		try {
+			URI uri = new URI("postgresql://" + host);
+			return uri.getHost() != null && uri.getRawPath().isEmpty() && uri.getRawUserInfo() == null;
+		}
+		catch (URISyntaxException ex) {
+			return false;
+		}
 	}
 
 	private static String decode(String part) {

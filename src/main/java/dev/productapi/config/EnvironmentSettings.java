@@ -61,20 +61,54 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 
 		DatabaseUrl database = env.database("DATABASE_URL", DatabaseUrl.DEFAULT);
 		properties.put("spring.datasource.url", database.jdbcUrl());
-		putIfSet(properties, "spring.datasource.username", env.text("DATABASE_USER", database.username()));
-		putIfSet(properties, "spring.datasource.password", env.text("DATABASE_PASSWORD", database.password()));
+		String user = env.text("DATABASE_USER", database.username());
+		String password = env.text("DATABASE_PASSWORD", database.password());
+		putIfSet(properties, "spring.datasource.username", user);
+		putIfSet(properties, "spring.datasource.password", password);
 		properties.put("spring.datasource.hikari.maximum-pool-size", env.integer("DATABASE_POOL_SIZE", 20, 1, 1000));
+		databaseTimeouts(env.integer("DATABASE_TIMEOUT_MS", 2000, 250, 600_000), database, properties);
+		if (!database.isSqlite()) {
+			// Migrations get a connection of their own, without those timeouts: building
+			// an index on a large table takes as long as it takes.
+			properties.put("spring.flyway.url", database.jdbcUrl());
+			putIfSet(properties, "spring.flyway.user", user);
+			putIfSet(properties, "spring.flyway.password", password);
+		}
 		if (database.isSqlite()) {
 			// WAL lets readers run beside the single writer; IMMEDIATE takes the write
 			// lock at BEGIN so two writers queue on busy_timeout instead of failing with
 			// SQLITE_BUSY mid-transaction.
 			String sqlite = "spring.datasource.hikari.data-source-properties.";
 			properties.put(sqlite + "journal_mode", "WAL");
-			properties.put(sqlite + "busy_timeout", "10000");
 			properties.put(sqlite + "transaction_mode", "IMMEDIATE");
 			createParentDirectory(database.sqliteFile());
 		}
 		return properties;
+	}
+
+	/**
+	 * Bounds every wait on the database by {@code DATABASE_TIMEOUT_MS}, so that a request
+	 * the database cannot serve gets a 503 instead of queueing: the wait for a pooled
+	 * connection, a transaction's statements (JDBC counts whole seconds, so rounded up),
+	 * a statement outside a transaction, and, on PostgreSQL, connecting and every socket
+	 * read, which is all that ends a wait on a server that stopped answering without
+	 * closing its connections. On SQLite, the wait for the file's write lock.
+	 */
+	private static void databaseTimeouts(int millis, DatabaseUrl database, Map<String, Object> properties) {
+		String seconds = ((millis + 999) / 1000) + "s";
+		properties.put("spring.datasource.hikari.connection-timeout", millis);
+		// Checking a pooled connection before handing it out must fit in that wait.
+		properties.put("spring.datasource.hikari.validation-timeout", Math.max(250, millis / 2));
+		properties.put("spring.transaction.default-timeout", seconds);
+		properties.put("spring.jdbc.template.query-timeout", seconds);
+		String driver = "spring.datasource.hikari.data-source-properties.";
+		if (database.isSqlite()) {
+			properties.put(driver + "busy_timeout", String.valueOf(millis));
+		}
+		else {
+			properties.put(driver + "connectTimeout", String.valueOf((millis + 999) / 1000));
+			properties.put(driver + "socketTimeout", String.valueOf((millis + 999) / 1000));
+		}
 	}
 
 	/**

@@ -29,6 +29,8 @@ import dev.productapi.cache.ProductCache;
 @Service
 public class ProductService {
 
+	private static final long NO_ENTRY = -1;
+
 	private final ProductRepository repository;
 
 	private final ProductCache cache;
@@ -178,16 +180,28 @@ public class ProductService {
 
 	/**
 	 * Commits the write together with its outbox entry, then invalidates. A write that
-	 * fails rolls back both, and leaves the cache alone.
+	 * fails before its commit rolls back both and leaves the cache alone. A failed commit
+	 * may still have happened (the connection can die after the server committed), so the
+	 * cache entry goes as if it had; the delete is harmless if it did not.
 	 */
 	private <T> T writeThenInvalidate(UUID id, Supplier<T> write) {
-		Written<T> written = this.transactions
-			.execute((status) -> new Written<>(write.get(), this.invalidator.record(id)));
-		this.invalidator.invalidate(id, written.outboxEntry());
-		return written.result();
-	}
-
-	private record Written<T>(T result, long outboxEntry) {
+		long[] outboxEntry = { NO_ENTRY };
+		T result;
+		try {
+			result = this.transactions.execute((status) -> {
+				T written = write.get();
+				outboxEntry[0] = this.invalidator.record(id);
+				return written;
+			});
+		}
+		catch (RuntimeException ex) {
+			if (outboxEntry[0] != NO_ENTRY) {
+				this.invalidator.invalidateAfterFailedCommit(id, outboxEntry[0]);
+			}
+			throw ex;
+		}
+		this.invalidator.invalidate(id, outboxEntry[0]);
+		return result;
 	}
 
 }

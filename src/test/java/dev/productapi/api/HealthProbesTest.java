@@ -53,9 +53,8 @@ class HealthProbesTest {
 	@Test
 	void livenessAndReadinessStayUpWithoutTheDatabaseAndWithoutRedis() throws SQLException {
 		String databaseUrl = TestDatabases.postgres();
-		// A database health check that gives up after 1 s instead of Hikari's 30 s.
-		try (RunningApp app = RunningApp.start(redis, databaseUrl, "spring.datasource.hikari.connection-timeout",
-				"1000"); Connection admin = connect(maintenanceDatabaseOf(databaseUrl))) {
+		try (RunningApp app = RunningApp.start(redis, databaseUrl, "DATABASE_TIMEOUT_MS", "1000");
+				Connection admin = connect(maintenanceDatabaseOf(databaseUrl))) {
 			Api api = app.api();
 			String product = "/products/" + api.create("Cached", "1.00", 1);
 			api.get(product);
@@ -67,6 +66,9 @@ class HealthProbesTest {
 				Await.until("the database check fails", Duration.ofSeconds(30),
 						() -> api.get("/actuator/health").status() == 503);
 				assertThat(api.get("/actuator/health").json().at("/components/db/status").asString()).isEqualTo("DOWN");
+				Response simple = api.get("/health");
+				assertThat(simple.status()).isEqualTo(200);
+				assertThat(simple.json().get("database").asString()).isEqualTo("unavailable");
 				assertUp(api, LIVENESS);
 				assertUp(api, READINESS);
 				// What readiness would have cut off: a product in Redis is still served.

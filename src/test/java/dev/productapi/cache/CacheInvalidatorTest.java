@@ -40,13 +40,13 @@ class CacheInvalidatorTest {
 		Flyway.configure().dataSource(database).locations("classpath:db/migration/sqlite").load().migrate();
 		this.outbox = new InvalidationOutbox(JdbcClient.create(database));
 		this.invalidator = new CacheInvalidator(this.outbox, (id) -> this.redis.test(id), Duration.ofMillis(500),
-				new SimpleMeterRegistry());
+				() -> true, new SimpleMeterRegistry());
 	}
 
 	@Test
 	void aConfirmedDeleteLeavesNothingBehindOnceTheDeliveredRowsAreRemoved() {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		this.invalidator = new CacheInvalidator(this.outbox, (id) -> true, Duration.ofMillis(500), meters);
+		this.invalidator = new CacheInvalidator(this.outbox, (id) -> true, Duration.ofMillis(500), () -> true, meters);
 		for (int i = 0; i < 3; i++) {
 			UUID id = UUID.randomUUID();
 			this.invalidator.invalidate(id, this.invalidator.record(id));

@@ -48,9 +48,18 @@ class DatabaseUrlTest {
 		assertThat(DatabaseUrl.parse("jdbc:postgresql://h/d").sqliteFile()).isNull();
 	}
 
+	@Test
+	void aListOfHostsIsKeptForFailoverInBothForms() {
+		assertThat(DatabaseUrl.parse("postgresql://app:secret@pg1:5432,pg2:5433/products?targetServerType=primary"))
+			.isEqualTo(new DatabaseUrl("jdbc:postgresql://pg1:5432,pg2:5433/products?targetServerType=primary", "app",
+					"secret"));
+		assertThat(DatabaseUrl.parse("jdbc:postgresql://pg1:5432,pg2:5433/products?targetServerType=primary").jdbcUrl())
+			.isEqualTo("jdbc:postgresql://pg1:5432,pg2:5433/products?targetServerType=primary");
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "mysql://localhost/shop", "products.db", "postgresql://", "postgresql://host-only",
-			"postgresql://h:5432/" })
+			"postgresql://h:5432/", "postgresql://pg1:5432,/products", "postgresql://pg1,pg2:x/products" })
 	void otherUrlsAreRejected(String url) {
 		assertThatIllegalArgumentException().isThrownBy(() -> DatabaseUrl.parse(url));
 	}
