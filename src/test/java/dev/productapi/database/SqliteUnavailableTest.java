@@ -69,13 +69,14 @@ class SqliteUnavailableTest {
 			times.add("POST " + fails("POST",
 					() -> this.api.post("/products", "{\"name\":\"Mixer\",\"price\":1.00,\"stock_quantity\":1}")));
 			times.add("PUT " + fails("PUT", () -> this.api.put(cached, "{\"stock_quantity\": 9}")));
-			times.add("DELETE " + fails("DELETE", () -> this.api.delete(uncached)));
 			for (int i = 0; i < 3; i++) {
 				fails("PUT #" + i, () -> this.api.put(cached, "{\"stock_quantity\": 8}"));
 			}
+			// one outage, however many writes it turns away
 			assertThat(log.messages("dev.productapi.database.DatabaseAvailability", Level.WARN, "Database unreachable"))
 				.as("WARNs while the lock was held")
 				.hasSize(1);
+			times.add("DELETE " + fails("DELETE", () -> this.api.delete(uncached)));
 			assertThat(log.errors()).isEmpty();
 		}
 		System.out.println("[SqliteUnavailableTest] 503 with the file locked, in ms: " + String.join(", ", times));
