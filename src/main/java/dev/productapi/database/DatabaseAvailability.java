@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Whether the database answers, learnt from the failures of real work rather than from a
@@ -23,8 +24,11 @@ import org.springframework.stereotype.Component;
  * The first failure that means "unreachable" turns the state to unavailable and logs one
  * WARN; later ones only count. While unavailable, a {@code SELECT 1} every
  * {@link #PROBE_INTERVAL} finds out when the database is back, so recovery is noticed and
- * logged once (INFO) even without traffic. The state feeds health, metrics and logs; it
- * never refuses work itself, so a request after recovery does not wait for the probe.
+ * logged once (INFO) even without traffic. The probe runs in a transaction, as writes do:
+ * on SQLite that takes the write lock, so a file locked by another process counts as
+ * unavailable until it is released, not only until the next read succeeds. The state
+ * feeds health, metrics and logs; it never refuses work itself, so a request after
+ * recovery does not wait for the probe.
  */
 @Component
 public class DatabaseAvailability implements SchedulingConfigurer {
@@ -37,6 +41,8 @@ public class DatabaseAvailability implements SchedulingConfigurer {
 
 	private final JdbcClient jdbc;
 
+	private final TransactionTemplate transactions;
+
 	private final Counter errors;
 
 	/** {@link System#nanoTime} when the database became unreachable, or AVAILABLE. */
@@ -46,8 +52,9 @@ public class DatabaseAvailability implements SchedulingConfigurer {
 
 	private final AtomicReference<String> lastError = new AtomicReference<>();
 
-	DatabaseAvailability(JdbcClient jdbc, MeterRegistry meters) {
+	DatabaseAvailability(JdbcClient jdbc, TransactionTemplate transactions, MeterRegistry meters) {
 		this.jdbc = jdbc;
+		this.transactions = transactions;
 		this.errors = Counter.builder("product.database.errors")
 			.description("Database operations that failed because the database was unreachable, locked or too slow")
 			.register(meters);
@@ -94,7 +101,7 @@ public class DatabaseAvailability implements SchedulingConfigurer {
 			return;
 		}
 		try {
-			this.jdbc.sql("SELECT 1").query(Integer.class).single();
+			this.transactions.executeWithoutResult((status) -> this.jdbc.sql("SELECT 1").query(Integer.class).single());
 		}
 		catch (RuntimeException ex) {
 			if (!recordIfUnavailable(ex)) {
