@@ -61,6 +61,47 @@ class CacheInvalidatorTest {
 	}
 
 	@Test
+	void afterAFailedCommitThatHappenedTheRowIsDeliveredAndRemoved() {
+		long entry = this.invalidator.record(this.product);
+		this.redisConfirms = false;
+		this.invalidator.invalidateAfterFailedCommit(this.product, entry);
+		assertThat(this.invalidator.isPending(this.product)).isTrue();
+
+		this.redisConfirms = true;
+		this.invalidator.removeDelivered();
+		assertThat(this.outbox.size()).as("never removed by its id").isEqualTo(1);
+		this.invalidator.deliverPending();
+
+		assertThat(this.invalidator.isPending(this.product)).isFalse();
+		assertThat(this.outbox.size()).isZero();
+	}
+
+	@Test
+	void afterAFailedCommitThatDidNotHappenThePendingMarkIsCleared() {
+		this.redisConfirms = false;
+		// The entry's id was handed out in a transaction that rolled back: no row.
+		this.invalidator.invalidateAfterFailedCommit(this.product, 1);
+		assertThat(this.invalidator.isPending(this.product)).isTrue();
+
+		this.invalidator.deliverPending();
+
+		assertThat(this.invalidator.isPending(this.product)).isFalse();
+	}
+
+	@Test
+	void aConfirmedDeleteAfterAFailedCommitLeavesTheRowToTheNextPoll() {
+		long entry = this.invalidator.record(this.product);
+		this.invalidator.invalidateAfterFailedCommit(this.product, entry);
+
+		this.invalidator.removeDelivered();
+		assertThat(this.outbox.size()).isEqualTo(1);
+		this.invalidator.deliverPending();
+
+		assertThat(this.invalidator.isPending(this.product)).isFalse();
+		assertThat(this.outbox.size()).isZero();
+	}
+
+	@Test
 	void aPollLeavesAConfirmedEntryAlone() {
 		AtomicInteger deletes = new AtomicInteger();
 		this.redis = (id) -> deletes.incrementAndGet() > 0;
