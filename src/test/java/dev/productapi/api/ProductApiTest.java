@@ -257,6 +257,8 @@ class ProductApiTest {
 		assertThat(docs.body()).containsIgnoringCase("swagger");
 		assertThat(openApi.status()).isEqualTo(200);
 		assertThat(openApi.json().get("paths").has("/products/{id}")).isTrue();
+		assertThat(openApi.json().at("/paths/~1products~1{id}/put/responses/503/description").asString())
+			.contains("Retry-After");
 	}
 
 	@Test
