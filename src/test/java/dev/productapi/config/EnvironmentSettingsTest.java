@@ -71,11 +71,28 @@ class EnvironmentSettingsTest {
 	@ParameterizedTest(name = "{0}={1}")
 	@CsvSource({ "API_PORT, abc", "API_PORT, 70000", "REDIS_PORT, 0", "CACHE_TTL_SECONDS, -5", "CACHE_TTL_SECONDS, 0",
 			"REDIS_TIMEOUT_MS, x", "REDIS_TLS, maybe", "CACHE_TTL_JITTER_PERCENT, 80", "DATABASE_URL, mysql://x/y",
-			"DATABASE_POOL_SIZE, 0", "API_SHUTDOWN_DRAIN_SECONDS, -1", "API_SHUTDOWN_DRAIN_SECONDS, 301" })
+			"DATABASE_POOL_SIZE, 0", "DATABASE_TIMEOUT_MS, 100", "API_SHUTDOWN_DRAIN_SECONDS, -1",
+			"API_SHUTDOWN_DRAIN_SECONDS, 301" })
 	void aBadValueIsRejectedNamingTheVariable(String variable, String value) {
 		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> translate(Map.of(variable, value)))
 			.withMessageStartingWith(variable + " is '" + value + "', but must be")
 			.satisfies((ex) -> assertThat(ex.variable()).isEqualTo(variable));
+	}
+
+	@Test
+	void databaseTimeoutMsBoundsEveryWaitOnTheDatabase() {
+		assertThat(translate(Map.of("DATABASE_TIMEOUT_MS", "1500")))
+			.containsEntry("spring.datasource.hikari.connection-timeout", 1500)
+			.containsEntry("spring.datasource.hikari.validation-timeout", 750)
+			.containsEntry("spring.transaction.default-timeout", "2s")
+			.containsEntry("spring.jdbc.template.query-timeout", "2s")
+			.containsEntry("spring.datasource.hikari.data-source-properties.busy_timeout", "1500");
+		assertThat(translate(Map.of("DATABASE_URL", "postgresql://app:pw@db:5432/products")))
+			.containsEntry("spring.datasource.hikari.connection-timeout", 2000)
+			.containsEntry("spring.datasource.hikari.data-source-properties.socketTimeout", "2")
+			.containsEntry("spring.datasource.hikari.data-source-properties.connectTimeout", "2")
+			.containsEntry("spring.flyway.url", "jdbc:postgresql://db:5432/products")
+			.containsEntry("spring.flyway.user", "app");
 	}
 
 	@Test
