@@ -67,13 +67,6 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		putIfSet(properties, "spring.datasource.password", password);
 		properties.put("spring.datasource.hikari.maximum-pool-size", env.integer("DATABASE_POOL_SIZE", 20, 1, 1000));
 		databaseTimeouts(env.integer("DATABASE_TIMEOUT_MS", 2000, 250, 600_000), database, properties);
-		if (!database.isSqlite()) {
-			// Migrations get a connection of their own, without those timeouts: building
-			// an index on a large table takes as long as it takes.
-			properties.put("spring.flyway.url", database.jdbcUrl());
-			putIfSet(properties, "spring.flyway.user", user);
-			putIfSet(properties, "spring.flyway.password", password);
-		}
 		if (database.isSqlite()) {
 			// WAL lets readers run beside the single writer; IMMEDIATE takes the write
 			// lock at BEGIN so two writers queue on busy_timeout instead of failing with
@@ -82,6 +75,13 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 			properties.put(sqlite + "journal_mode", "WAL");
 			properties.put(sqlite + "transaction_mode", "IMMEDIATE");
 			createParentDirectory(database.sqliteFile());
+		}
+		else {
+			// Migrations get a connection of their own, without those timeouts: building
+			// an index on a large table takes as long as it takes.
+			properties.put("spring.flyway.url", database.jdbcUrl());
+			putIfSet(properties, "spring.flyway.user", user);
+			putIfSet(properties, "spring.flyway.password", password);
 		}
 		return properties;
 	}
@@ -95,19 +95,19 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 	 * closing its connections. On SQLite, the wait for the file's write lock.
 	 */
 	private static void databaseTimeouts(int millis, DatabaseUrl database, Map<String, Object> properties) {
-		String seconds = ((millis + 999) / 1000) + "s";
+		int seconds = (millis + 999) / 1000;
 		properties.put("spring.datasource.hikari.connection-timeout", millis);
 		// Checking a pooled connection before handing it out must fit in that wait.
 		properties.put("spring.datasource.hikari.validation-timeout", Math.max(250, millis / 2));
-		properties.put("spring.transaction.default-timeout", seconds);
-		properties.put("spring.jdbc.template.query-timeout", seconds);
+		properties.put("spring.transaction.default-timeout", seconds + "s");
+		properties.put("spring.jdbc.template.query-timeout", seconds + "s");
 		String driver = "spring.datasource.hikari.data-source-properties.";
 		if (database.isSqlite()) {
 			properties.put(driver + "busy_timeout", String.valueOf(millis));
 		}
 		else {
-			properties.put(driver + "connectTimeout", String.valueOf((millis + 999) / 1000));
-			properties.put(driver + "socketTimeout", String.valueOf((millis + 999) / 1000));
+			properties.put(driver + "connectTimeout", String.valueOf(seconds));
+			properties.put(driver + "socketTimeout", String.valueOf(seconds));
 		}
 	}
 
