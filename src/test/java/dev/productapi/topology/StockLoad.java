@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A read/write load on a few dozen products through one or more API instances, recorded
  * so that every read can be judged afterwards. Each writer owns some of the products and
@@ -208,16 +210,26 @@ final class StockLoad implements AutoCloseable {
 	}
 
 	/**
-	 * Each written product's last acknowledged stock; call after {@link #stop()}.
+	 * Asserts that every product was written and that each instance now reads its last
+	 * acknowledged stock: no acknowledged write was lost. Call after {@link #stop()},
+	 * once the outbox has drained.
 	 */
-	Map<String, Integer> lastAcknowledged() {
+	void assertLastWritesVisible() {
 		Map<String, Integer> last = new HashMap<>();
 		this.acknowledged.forEach((id, writes) -> {
 			if (!writes.isEmpty()) {
 				last.put(id, writes.getLast().stock());
 			}
 		});
-		return last;
+		assertThat(last).as("products written").hasSize(this.ids.size());
+		for (int i = 0; i < this.instances.size(); i++) {
+			for (Map.Entry<String, Integer> write : last.entrySet()) {
+				assertThat(
+						this.instances.get(i).get("/products/" + write.getKey()).json().get("stock_quantity").asInt())
+					.as("stock of %s on instance %d after its last acknowledged write", write.getKey(), i)
+					.isEqualTo(write.getValue());
+			}
+		}
 	}
 
 	/**
