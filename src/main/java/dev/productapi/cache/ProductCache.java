@@ -92,14 +92,6 @@ public class ProductCache {
 	}
 
 	/**
-	 * The product's JSON, from the cache when it can be trusted, otherwise from
-	 * {@code database}, which returns the JSON or {@code null} for "no such product".
-	 */
-	public CachedRead read(UUID id, Function<UUID, byte[]> database) {
-		return read(id, lookUp(id).join(), database);
-	}
-
-	/**
 	 * The first step of {@link #read}, without blocking: the future completes when Redis
 	 * answers, on Lettuce's event loop, or at once when the near cache, an invalidation
 	 * pending, or a skipped Redis answers. A hit can be served from there; anything else

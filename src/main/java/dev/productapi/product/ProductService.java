@@ -50,11 +50,6 @@ public class ProductService {
 		this.json = json;
 	}
 
-	/** The product's JSON: on a hit, the cache's bytes as they are. */
-	public VersionedJson read(UUID id) {
-		return read(id, startRead(id).join());
-	}
-
 	/**
 	 * A read's first step, which does not block: see {@link ProductCache#lookUp}. Serve
 	 * {@link #hit} if there is one, else finish with {@link #read(UUID, CacheAttempt)}.
