@@ -23,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * before reading the database itself
  * @param staleSetProtection whether fills are conditional on the lease; off only to
  * demonstrate, in tests, the race it prevents
+ * @param joinerTrustCheck whether a reader that joins another's load checks that the load
+ * is current enough for it; off only to demonstrate, in tests, the stale reads it
+ * prevents
  * @param retryInterval while Redis is failing, how often one request probes it again;
  * also how often the near cache tries to restore tracking
  * @param outboxPollInterval how often pending invalidations are retried and other
@@ -41,10 +44,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("product-api.cache")
 public record CacheProperties(Duration ttl, int ttlJitterPercent, Duration negativeTtl,
 		@DefaultValue("2s") Duration leaseTtl, @DefaultValue("250ms") Duration leaseWait,
-		@DefaultValue("true") boolean staleSetProtection, @DefaultValue("1s") Duration retryInterval,
-		@DefaultValue("500ms") Duration outboxPollInterval, Duration replicaAcknowledgementTimeout,
-		Duration replicaGrace, @DefaultValue("true") boolean replicaAcknowledgement,
-		@DefaultValue("1s") Duration clusterRefreshInterval, Near near) {
+		@DefaultValue("true") boolean staleSetProtection, @DefaultValue("true") boolean joinerTrustCheck,
+		@DefaultValue("1s") Duration retryInterval, @DefaultValue("500ms") Duration outboxPollInterval,
+		Duration replicaAcknowledgementTimeout, Duration replicaGrace,
+		@DefaultValue("true") boolean replicaAcknowledgement, @DefaultValue("1s") Duration clusterRefreshInterval,
+		Near near) {
 
 	/**
 	 * @param enabled off by default, so every read is visible in

@@ -51,7 +51,9 @@ public class ProductCache {
 
 	private final Duration leaseWait;
 
-	private final SingleFlight<UUID, Load> loads = new SingleFlight<>();
+	private final boolean joinerTrustCheck;
+
+	private final SingleFlight<UUID, Load> loads;
 
 	/**
 	 * Orders arrivals and the starts of reads, to tell which loads a joiner may trust.
@@ -72,6 +74,7 @@ public class ProductCache {
 		this.invalidator = invalidator;
 		this.near = near.orElse(null);
 		this.leaseWait = properties.leaseWait();
+		this.joinerTrustCheck = properties.joinerTrustCheck();
 		for (CacheStatus status : CacheStatus.values()) {
 			this.requests.put(status, requestCounter(status.name().toLowerCase(), meters));
 		}
@@ -79,6 +82,10 @@ public class ProductCache {
 		this.nearHits = Counter.builder("product.cache.near.hits")
 			.description("Product reads served from the in-process near cache")
 			.register(meters);
+		Counter coalesced = Counter.builder("product.cache.reads.coalesced")
+			.description("Product reads that waited for another reader's load of the product instead of loading it")
+			.register(meters);
+		this.loads = new SingleFlight<>(coalesced::increment);
 		this.databaseReads = Counter.builder("product.db.reads")
 			.description("Product reads that reached the database")
 			.register(meters);
@@ -175,7 +182,7 @@ public class ProductCache {
 	private CachedRead loadOnce(UUID id, Function<UUID, byte[]> database) {
 		long arrival = this.readOrder.incrementAndGet();
 		Flight<Load> flight = this.loads.run(id, () -> load(id, database));
-		if (flight.joined() && !flight.value().trustedBy(arrival)) {
+		if (flight.joined() && this.joinerTrustCheck && !flight.value().trustedBy(arrival)) {
 			// The load's read may predate this caller and a write it must see. A look of
 			// its own, begun now, is as good as a first look: a hit stands, and only a
 			// miss costs the database a read. (Going straight to the database, every
@@ -192,8 +199,9 @@ public class ProductCache {
 		if (lease != null) {
 			long readBegan = this.readOrder.incrementAndGet();
 			byte[] json = readDatabase(id, database);
+			long fillSent = this.readOrder.incrementAndGet();
 			boolean filled = this.redis.fill(id, lease, json);
-			return new Load(new CachedRead(json, CacheStatus.MISS), readBegan, filled);
+			return new Load(new CachedRead(json, CacheStatus.MISS), filled ? fillSent : readBegan);
 		}
 		// Another reader, maybe on another instance, holds the lease: wait a little for
 		// its fill, so that a cold key costs the database one read across all instances
@@ -203,11 +211,11 @@ public class ProductCache {
 			long readBegan = this.readOrder.incrementAndGet();
 			CacheLookup lookup = this.redis.lookup(id);
 			if (lookup.isHit()) {
-				return new Load(new CachedRead(lookup.json(), CacheStatus.HIT), readBegan, false);
+				return new Load(new CachedRead(lookup.json(), CacheStatus.HIT), readBegan);
 			}
 			if (lookup.state() != CacheLookup.State.FILLING || System.nanoTime() - deadline >= 0) {
 				readBegan = this.readOrder.incrementAndGet();
-				return new Load(fromDatabase(id, database), readBegan, false);
+				return new Load(fromDatabase(id, database), readBegan);
 			}
 			pause(FILL_POLL_INTERVAL);
 		}
@@ -260,20 +268,27 @@ public class ProductCache {
 	}
 
 	/**
-	 * One load of a product: what it read, when that read (of the database, or of another
-	 * instance's fill) began in {@link #readOrder}, and whether its own fill was stored.
+	 * One load of a product: what it read, and the point in {@link #readOrder} up to
+	 * which it is known to be current.
+	 * <p>
+	 * A joiner may have arrived after a write returned, and must see that write. A read
+	 * that began after the joiner arrived reflects the write. A stored fill says more: no
+	 * write deleted the key between the lease, taken before the read, and the fill, so
+	 * every write that had returned before the fill was sent is in the read. It says
+	 * nothing about a write that returned after the fill was sent: that write deleted the
+	 * value just stored, and a joiner that arrives after it, while this load is still
+	 * registered, must not use the value.
+	 *
+	 * @param currentUpTo when the read began, or when the fill was sent if it was stored
 	 */
-	private record Load(CachedRead read, long readBegan, boolean filled) {
+	private record Load(CachedRead read, long currentUpTo) {
 
 		/**
 		 * Whether a caller that joined this load, having arrived at {@code arrival}, may
-		 * use it. The caller may have arrived after a write returned. A read that began
-		 * after the caller arrived reflects that write. A stored fill proves that no
-		 * write invalidated the key from the moment the lease was taken, before the read,
-		 * to the fill.
+		 * use it.
 		 */
 		boolean trustedBy(long arrival) {
-			return this.filled || this.readBegan > arrival;
+			return arrival < this.currentUpTo;
 		}
 
 	}

@@ -14,6 +14,13 @@ final class SingleFlight<K, V> {
 
 	private final ConcurrentMap<K, CompletableFuture<V>> inFlight = new ConcurrentHashMap<>();
 
+	/** Told of each caller that joins another's load, before it waits. */
+	private final Runnable onJoin;
+
+	SingleFlight(Runnable onJoin) {
+		this.onJoin = onJoin;
+	}
+
 	/** The loaded value, and whether this caller loaded it or joined another's load. */
 	record Flight<V>(V value, boolean joined) {
 	}
@@ -22,6 +29,7 @@ final class SingleFlight<K, V> {
 		CompletableFuture<V> mine = new CompletableFuture<>();
 		CompletableFuture<V> running = this.inFlight.putIfAbsent(key, mine);
 		if (running != null) {
+			this.onJoin.run();
 			return new Flight<>(join(running), true);
 		}
 		try {

@@ -14,7 +14,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class SingleFlightTest {
 
-	private final SingleFlight<String, String> flights = new SingleFlight<>();
+	private final AtomicInteger joins = new AtomicInteger();
+
+	private final SingleFlight<String, String> flights = new SingleFlight<>(this.joins::incrementAndGet);
 
 	@Test
 	void concurrentCallersForOneKeyShareOneLoad() throws Exception {
@@ -43,6 +45,7 @@ class SingleFlightTest {
 		assertThat(loads).hasValue(1);
 		assertThat(results).extracting(Flight::value).containsOnly("v").hasSize(8);
 		assertThat(results).filteredOn((flight) -> !flight.joined()).hasSize(1);
+		assertThat(this.joins).as("joins reported").hasValue(7);
 	}
 
 	@Test
@@ -95,6 +98,7 @@ class SingleFlightTest {
 
 		assertThat(next.value()).isEqualTo("second");
 		assertThat(next.joined()).isFalse();
+		assertThat(this.joins).hasValue(0);
 	}
 
 	/**

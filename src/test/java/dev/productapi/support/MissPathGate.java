@@ -37,7 +37,7 @@ public class MissPathGate {
 
 	/** Holds the next product read after it has read the database, until released. */
 	public static Gate arm() {
-		Gate gate = new Gate(new CountDownLatch(1), new CountDownLatch(1));
+		Gate gate = Gate.create();
 		armed = gate;
 		return gate;
 	}
@@ -75,8 +75,7 @@ public class MissPathGate {
 		Gate gate = armed;
 		if (gate != null) {
 			armed = null;
-			gate.read.countDown();
-			gate.released.await(30, TimeUnit.SECONDS);
+			gate.hold();
 		}
 		int jitter = jitterMicros;
 		if (jitter > 0) {
@@ -84,11 +83,24 @@ public class MissPathGate {
 		}
 	}
 
+	/** A point on a request's path that one request stops at, until released. */
 	public record Gate(CountDownLatch read, CountDownLatch released) {
+
+		public static Gate create() {
+			return new Gate(new CountDownLatch(1), new CountDownLatch(1));
+		}
+
+		/**
+		 * Called by the request: stops it here until {@link #release()}, 30 s at most.
+		 */
+		public void hold() throws InterruptedException {
+			this.read.countDown();
+			this.released.await(30, TimeUnit.SECONDS);
+		}
 
 		public void awaitRead() throws InterruptedException {
 			if (!this.read.await(30, TimeUnit.SECONDS)) {
-				throw new AssertionError("No product read reached the gate");
+				throw new AssertionError("No request reached the gate");
 			}
 		}
 
