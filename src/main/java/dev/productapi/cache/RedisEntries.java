@@ -64,6 +64,8 @@ class RedisEntries {
 
 	private final Counter staleSetsPrevented;
 
+	private final Map<String, Counter> deletes;
+
 	RedisEntries(CacheConnection redis, CacheProperties properties, Optional<NearCache> near, MeterRegistry meters) {
 		this.redis = redis;
 		this.fillIfLeasedDigest = Base16.digest(FILL_IF_LEASED.getBytes(StandardCharsets.UTF_8));
@@ -72,6 +74,16 @@ class RedisEntries {
 		this.near = near.orElse(null);
 		this.staleSetsPrevented = Counter.builder("product.cache.stale.sets.prevented")
 			.description("Fills refused because a write invalidated the key while the value was being loaded")
+			.register(meters);
+		this.deletes = Map.of("confirmed", deleteCounter("confirmed", meters), "replicas_late",
+				deleteCounter("replicas_late", meters), "failed", deleteCounter("failed", meters));
+	}
+
+	private static Counter deleteCounter(String result, MeterRegistry meters) {
+		return Counter.builder("product.cache.deletes")
+			.description("Invalidating deletes: confirmed everywhere, applied by the master but not acknowledged "
+					+ "by its replicas in time, or failed")
+			.tag("result", result)
 			.register(meters);
 	}
 
@@ -270,7 +282,15 @@ class RedisEntries {
 		if (this.near != null) {
 			this.near.invalidate(id);
 		}
-		return call(() -> this.redis.deleteEverywhere(CacheKey.of(id)), false);
+		Boolean deleted = call(() -> this.redis.deleteEverywhere(CacheKey.of(id)), null);
+		if (this.near != null) {
+			// A GET of this instance's that Redis ran before the DEL may have put the old
+			// value in memory since, and Redis's push that removes it may arrive after
+			// this write has returned.
+			this.near.invalidate(id);
+		}
+		this.deletes.get((deleted == null) ? "failed" : deleted ? "confirmed" : "replicas_late").increment();
+		return Boolean.TRUE.equals(deleted);
 	}
 
 	/** Whether Redis answered a PING; used for start-up reporting. */
