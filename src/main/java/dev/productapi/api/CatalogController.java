@@ -30,6 +30,7 @@ import dev.productapi.api.CatalogQuery.Batch;
 import dev.productapi.api.CatalogQuery.Page;
 import dev.productapi.product.ListPosition;
 import dev.productapi.product.ProductPage;
+import dev.productapi.product.ProductRepository;
 import dev.productapi.product.ProductService;
 
 /**
@@ -44,12 +45,18 @@ class CatalogController {
 
 	private final ProductService products;
 
+	/**
+	 * Pages are read from the database alone: a page is one keyset query, never cached.
+	 */
+	private final ProductRepository pages;
+
 	private final PageCursors cursors;
 
 	private final JsonMapper json;
 
-	CatalogController(ProductService products, PageCursors cursors, JsonMapper json) {
+	CatalogController(ProductService products, ProductRepository pages, PageCursors cursors, JsonMapper json) {
 		this.products = products;
+		this.pages = pages;
 		this.cursors = cursors;
 		this.json = json;
 	}
@@ -106,7 +113,7 @@ class CatalogController {
 
 	private ResponseEntity<byte[]> page(Page query) {
 		ListPosition after = (query.cursor() != null) ? this.cursors.decode(query.cursor(), query.filter()) : null;
-		ProductPage page = this.products.list(query.filter(), after, query.limit());
+		ProductPage page = this.pages.list(query.filter(), after, query.limit());
 		String next = (page.next() != null) ? this.cursors.encode(page.next(), query.filter()) : null;
 		ByteArrayOutputStream body = items(page.items().stream().map(this.json::writeValueAsBytes).toList());
 		body.writeBytes(",\"next_cursor\":".getBytes(StandardCharsets.UTF_8));

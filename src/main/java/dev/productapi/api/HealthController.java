@@ -3,10 +3,11 @@ package dev.productapi.api;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.productapi.cache.ProductCache;
 import dev.productapi.database.DatabaseAvailability;
 
 /**
@@ -20,11 +21,12 @@ import dev.productapi.database.DatabaseAvailability;
 @Tag(name = "Health")
 class HealthController {
 
-	private final ProductCache cache;
+	/** The cache's health indicator, whose detail says whether Redis is in use. */
+	private final HealthIndicator cache;
 
 	private final DatabaseAvailability database;
 
-	HealthController(ProductCache cache, DatabaseAvailability database) {
+	HealthController(@Qualifier("cache") HealthIndicator cache, DatabaseAvailability database) {
 		this.cache = cache;
 		this.database = database;
 	}
@@ -32,7 +34,8 @@ class HealthController {
 	@GetMapping("/health")
 	@Operation(summary = "Liveness check; reports Redis and the database as details")
 	HealthStatus health() {
-		return new HealthStatus("ok", describe(this.cache.isAvailable()), describe(this.database.isAvailable()));
+		return new HealthStatus("ok", String.valueOf(this.cache.health().getDetails().get("redis")),
+				describe(this.database.isAvailable()));
 	}
 
 	private static String describe(boolean available) {

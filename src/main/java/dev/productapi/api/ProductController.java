@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -36,7 +37,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.productapi.cache.CacheAttempt;
 import dev.productapi.idempotency.IdempotentCreates;
 import dev.productapi.product.ExpectedVersions;
 import dev.productapi.product.Product;
@@ -53,12 +53,10 @@ class ProductController {
 	private static final Logger logger = LoggerFactory.getLogger(ProductController.class);
 
 	/**
-	 * The request attribute that carries a first look at the cache to the dispatch that
-	 * finishes it.
+	 * The request attribute that carries a read's failure to the dispatch that answers
+	 * it.
 	 */
-	private static final String FIRST_LOOK = ProductController.class.getName() + ".firstLook";
-
-	private static final Object NO_ATTEMPT = new Object();
+	private static final String FAILED_READ = ProductController.class.getName() + ".failedRead";
 
 	private final ProductService products;
 
@@ -135,45 +133,54 @@ class ProductController {
 			@Parameter(example = "\"3\"") @RequestHeader(name = HttpHeaders.IF_NONE_MATCH,
 					required = false) String ifNoneMatch,
 			HttpServletRequest request, HttpServletResponse response) throws IOException {
+		if (request.getAttribute(FAILED_READ) instanceof RuntimeException failure) {
+			// Dispatched back after a read failed off the request's thread: thrown here,
+			// the exception handlers answer it.
+			throw failure;
+		}
 		EntityTags notWanted = (ifNoneMatch != null) ? EntityTags.parse(HttpHeaders.IF_NONE_MATCH, ifNoneMatch) : null;
-		if (request.getAttribute(FIRST_LOOK) instanceof CacheAttempt attempt) {
-			// Dispatched back after a first look that found no hit: finish where blocking
-			// is fine.
-			write(this.products.read(id, attempt), notWanted, response);
+		CompletableFuture<VersionedJson> reading = this.products.read(id);
+		if (reading.isDone()) {
+			// The near cache, a pending invalidation or a skipped Redis answered on this
+			// thread.
+			write(resultOf(reading), notWanted, response);
 			return;
 		}
-		CompletableFuture<CacheAttempt> looking = this.products.startRead(id);
-		if (looking.isDone()) {
-			// The near cache, a pending invalidation or a skipped Redis answered at once.
-			CacheAttempt attempt = looking.join();
-			VersionedJson hit = this.products.hit(attempt);
-			write((hit != null) ? hit : this.products.read(id, attempt), notWanted, response);
-			return;
-		}
-		// Redis answers on Lettuce's event loop: a hit is written from there, so the
-		// request's thread neither waits for the reply nor is woken for it. Anything else
-		// is dispatched back to this method, on a thread of the server's, to finish the
-		// read.
+		// A hit from Redis completes on Lettuce's event loop and is written from there,
+		// so
+		// the request's thread neither waits for the reply nor is woken for it; a miss
+		// completes, and is written, where it was finished.
 		AsyncContext async = request.startAsync();
-		looking.whenComplete((attempt, failure) -> {
-			VersionedJson hit = (attempt != null) ? this.products.hit(attempt) : null;
-			if (hit == null) {
-				// Not a hit (or, should the look ever fail, no attempt: the dispatch
-				// reads afresh).
-				request.setAttribute(FIRST_LOOK, (attempt != null) ? attempt : NO_ATTEMPT);
+		reading.whenComplete((product, failure) -> {
+			if (failure != null) {
+				request.setAttribute(FAILED_READ, cause(failure));
 				async.dispatch();
 				return;
 			}
 			try {
-				write(hit, notWanted, response);
+				write(product, notWanted, response);
 			}
 			catch (IOException | RuntimeException ex) {
-				logger.debug("Could not answer a cache hit: {}", ex.getMessage());
+				logger.debug("Could not answer a product read: {}", ex.getMessage());
 			}
 			finally {
 				async.complete();
 			}
 		});
+	}
+
+	private static VersionedJson resultOf(CompletableFuture<VersionedJson> done) {
+		try {
+			return done.join();
+		}
+		catch (CompletionException ex) {
+			throw cause(ex);
+		}
+	}
+
+	private static RuntimeException cause(Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+		return (cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(cause);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -39,9 +40,6 @@ import dev.productapi.cache.SingleFlight.Flight;
 public class ProductCache {
 
 	private static final Duration FILL_POLL_INTERVAL = Duration.ofMillis(5);
-
-	/** A read of a product whose invalidation is pending: the database must answer. */
-	private static final CacheAttempt PENDING = CacheAttempt.of(CacheLookup.SKIPPED);
 
 	private final RedisEntries redis;
 
@@ -99,32 +97,51 @@ public class ProductCache {
 	}
 
 	/**
-	 * The first step of {@link #read}, without blocking: the future completes when Redis
-	 * answers, on Lettuce's event loop, or at once when the near cache, an invalidation
-	 * pending, or a skipped Redis answers. A hit can be served from there; anything else
-	 * goes on with {@link #read(UUID, CacheAttempt, Function)}, on a thread that may
-	 * block.
+	 * The product's JSON, or {@code null} for "no such product", and how the cache served
+	 * it. A hit from Redis completes on Lettuce's event loop, so that it can be answered
+	 * from there without waking a thread. A read that the near cache, a pending
+	 * invalidation or a skipped Redis answers at once completes on the caller's thread. A
+	 * miss is finished on {@code blocking}, since it may wait for the database or for
+	 * another reader's load.
 	 */
-	public CompletableFuture<CacheAttempt> lookUp(UUID id) {
+	public CompletableFuture<CachedRead> read(UUID id, Function<UUID, byte[]> database, Executor blocking) {
+		CompletableFuture<CacheLookup> looking = lookUp(id);
+		if (looking.isDone()) {
+			try {
+				return CompletableFuture.completedFuture(finish(id, looking.join(), database));
+			}
+			catch (RuntimeException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
+		return looking
+			.thenCompose((lookup) -> lookup.isHit() ? CompletableFuture.completedFuture(finish(id, lookup, database))
+					: CompletableFuture.supplyAsync(() -> finish(id, lookup, database), blocking));
+	}
+
+	/**
+	 * The first look, without blocking: the near cache, an invalidation pending, then
+	 * Redis, whose reply completes the future on Lettuce's event loop.
+	 */
+	private CompletableFuture<CacheLookup> lookUp(UUID id) {
 		if (this.invalidator.isPending(id)) {
 			this.requests.get(CacheStatus.BYPASS).increment();
-			return CompletableFuture.completedFuture(PENDING);
+			return CompletableFuture.completedFuture(CacheLookup.SKIPPED);
 		}
 		byte[] local = (this.near != null) ? this.near.getIfPresent(id) : null;
 		if (local != null) {
 			this.nearHits.increment();
 			this.requests.get(CacheStatus.HIT).increment();
-			return CompletableFuture.completedFuture(CacheAttempt.hit(local));
+			return CompletableFuture.completedFuture(CacheLookup.found(local));
 		}
 		return this.redis.lookupAsync(id).thenApply((lookup) -> {
 			count(lookup);
-			return CacheAttempt.of(lookup);
+			return lookup;
 		});
 	}
 
-	/** Finishes a read that {@link #lookUp} began. */
-	public CachedRead read(UUID id, CacheAttempt attempt, Function<UUID, byte[]> database) {
-		CacheLookup lookup = attempt.lookup();
+	/** Finishes a read from what the first look found. */
+	private CachedRead finish(UUID id, CacheLookup lookup, Function<UUID, byte[]> database) {
 		return switch (lookup.state()) {
 			case FOUND, ABSENT -> new CachedRead(lookup.json(), CacheStatus.HIT);
 			case SKIPPED, FAILED -> fromDatabase(id, database);
@@ -237,15 +254,6 @@ public class ProductCache {
 			case SKIPPED -> this.requests.get(CacheStatus.BYPASS).increment();
 			case FAILED -> this.errors.increment();
 		}
-	}
-
-	/**
-	 * Deletes a product's entry that readers cannot use, such as one in an older format.
-	 * Not for writes: those go through {@link CacheInvalidator}, which makes sure the
-	 * delete happens.
-	 */
-	public void evict(UUID id) {
-		this.redis.delete(id);
 	}
 
 	/** Whether Redis is in use: false while the circuit breaker is open. */

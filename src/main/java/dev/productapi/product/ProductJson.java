@@ -18,7 +18,7 @@ public final class ProductJson {
 	}
 
 	/**
-	 * The product's version, or -1 if the JSON has none (written by an older release).
+	 * The product's version, or -1 if the JSON has none.
 	 */
 	public static long version(byte[] json) {
 		int end = json.length - 1;

@@ -1,6 +1,5 @@
 package dev.productapi.product;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,17 +7,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.productapi.cache.CacheAttempt;
 import dev.productapi.cache.CacheInvalidator;
-import dev.productapi.cache.CacheStatus;
 import dev.productapi.cache.CachedRead;
 import dev.productapi.cache.ProductCache;
 
@@ -41,9 +41,14 @@ public class ProductService {
 
 	private final JsonMapper json;
 
+	/** Where misses are finished: they may wait on the database. */
+	private final Executor blocking;
+
 	public ProductService(ProductRepository repository, ProductCache cache, CacheInvalidator invalidator,
-			TransactionTemplate transactions, JsonMapper json) {
+			TransactionTemplate transactions, JsonMapper json,
+			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) Executor blocking) {
 		this.repository = repository;
+		this.blocking = blocking;
 		this.cache = cache;
 		this.invalidator = invalidator;
 		this.transactions = transactions;
@@ -51,37 +56,17 @@ public class ProductService {
 	}
 
 	/**
-	 * A read's first step, which does not block: see {@link ProductCache#lookUp}. Serve
-	 * {@link #hit} if there is one, else finish with {@link #read(UUID, CacheAttempt)}.
+	 * The product, through the cache; fails with {@link ProductNotFoundException}. A hit
+	 * from Redis completes on Lettuce's event loop, where it can be answered without
+	 * blocking; see {@link ProductCache#read}.
 	 */
-	public CompletableFuture<CacheAttempt> startRead(UUID id) {
-		return this.cache.lookUp(id);
-	}
-
-	/** The product, if the first step found it in the cache in this release's format. */
-	public VersionedJson hit(CacheAttempt attempt) {
-		CachedRead hit = attempt.hit();
-		long version = (hit != null) ? ProductJson.version(hit.json()) : -1;
-		return (version >= 0) ? new VersionedJson(hit.json(), version, hit.status()) : null;
-	}
-
-	/** Finishes a read that {@link #startRead} began; may block. */
-	public VersionedJson read(UUID id, CacheAttempt attempt) {
-		CachedRead read = this.cache.read(id, attempt, this::readDatabase);
-		if (!read.found()) {
-			throw new ProductNotFoundException(id);
-		}
-		long version = ProductJson.version(read.json());
-		if (version >= 0) {
-			return new VersionedJson(read.json(), version, read.status());
-		}
-		// Cached by a release from before versions: drop it and serve the database's row.
-		this.cache.evict(id);
-		byte[] json = readDatabase(id);
-		if (json == null) {
-			throw new ProductNotFoundException(id);
-		}
-		return new VersionedJson(json, ProductJson.version(json), CacheStatus.BYPASS);
+	public CompletableFuture<VersionedJson> read(UUID id) {
+		return this.cache.read(id, this::readDatabase, this.blocking).thenApply((read) -> {
+			if (!read.found()) {
+				throw new ProductNotFoundException(id);
+			}
+			return new VersionedJson(read.json(), ProductJson.version(read.json()), read.status());
+		});
 	}
 
 	/**
@@ -89,30 +74,15 @@ public class ProductService {
 	 * not exist are left out.
 	 */
 	public Map<UUID, byte[]> readAll(List<UUID> ids) {
+		Map<UUID, CachedRead> reads = this.cache.readAll(ids, this::readDatabase);
 		Map<UUID, byte[]> found = new LinkedHashMap<>();
-		List<UUID> outdated = new ArrayList<>();
-		this.cache.readAll(ids, this::readDatabase).forEach((id, read) -> {
-			if (read.found() && ProductJson.version(read.json()) < 0) {
-				outdated.add(id);
-			}
-			else if (read.found()) {
+		for (UUID id : ids) {
+			CachedRead read = reads.get(id);
+			if (read != null && read.found()) {
 				found.put(id, read.json());
 			}
-		});
-		if (!outdated.isEmpty()) {
-			// Cached by a release from before versions: drop them and serve the
-			// database's rows.
-			outdated.forEach(this.cache::evict);
-			found.putAll(readDatabase(outdated));
 		}
-		Map<UUID, byte[]> ordered = new LinkedHashMap<>();
-		ids.stream().filter(found::containsKey).forEach((id) -> ordered.put(id, found.get(id)));
-		return ordered;
-	}
-
-	/** A page of the list, from the database. */
-	public ProductPage list(ProductFilter filter, ListPosition after, int limit) {
-		return this.repository.list(filter, after, limit);
+		return found;
 	}
 
 	private Map<UUID, byte[]> readDatabase(Collection<UUID> ids) {

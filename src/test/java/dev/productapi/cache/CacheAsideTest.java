@@ -105,23 +105,6 @@ class CacheAsideTest {
 		assertThat(hit.etag()).isEqualTo("\"7\"");
 	}
 
-	/** What a release from before versions cached is replaced, not served. */
-	@Test
-	void anEntryWithoutAVersionIsDroppedAndTheDatabaseAnswers() {
-		String id = api.create("Lamp", "30.00", 1);
-		inRedis.set("product:" + id, "{\"id\":\"" + id
-				+ "\",\"name\":\"old format\",\"description\":null,\"price\":30.00,\"stock_quantity\":1}");
-
-		Response read = api.get("/products/" + id);
-
-		assertThat(read.cache()).isEqualTo("BYPASS");
-		assertThat(read.json().get("name").asString()).isEqualTo("Lamp");
-		assertThat(read.etag()).isEqualTo("\"1\"");
-		assertThat(inRedis.exists("product:" + id)).isZero();
-		assertThat(api.get("/products/" + id).cache()).isEqualTo("MISS");
-		assertThat(api.get("/products/" + id).cache()).isEqualTo("HIT");
-	}
-
 	@Test
 	void aPutIsASingleDelAndTheNextReadSeesTheUpdate() {
 		String id = api.create("Sofa", "999.00", 1);
