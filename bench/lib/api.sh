@@ -56,6 +56,12 @@ not_modified_count() {
       t += $2; if (index($0, "status=\"304\"")) n += $2 } END { printf "%d %d\n", n, t }'
 }
 
+# Invalidating deletes whose replicas did not acknowledge them in time, then all of them.
+late_deletes() {
+  prometheus | awk 'index($0, "product_cache_deletes_total{") == 1 {
+      t += $2; if (index($0, "result=\"replicas_late\"")) l += $2 } END { printf "%d %d\n", l, t }'
+}
+
 rss_mb() { echo $(( $(ps -o rss= -p "$API_PID") / 1024 )); }
 
 ratio() { # numerator denominator: 3 decimals, "-" when nothing was counted
@@ -67,25 +73,28 @@ RAW_HEADER="scenario,connections,repeat,rps,p50_ms,p99_ms,p999_ms,requests,non2x
 # One wrk run of a scenario, with the hit ratio of its cache lookups (and, for (h), the
 # share of 304 answers) read from the API's metrics around it.
 run() { # scenario script connections repeat
-  local scenario=$1 script=$2 connections=$3 repeat=$4 h0 t0 b0 h1 t1 b1 n0 a0 n1 a1 line
+  local scenario=$1 script=$2 connections=$3 repeat=$4 h0 t0 b0 h1 t1 b1 n0 a0 n1 a1 l0 d0 l1 d1 line
   read -r h0 t0 b0 < <(scrape)
   read -r n0 a0 < <(not_modified_count)
+  read -r l0 d0 < <(late_deletes)
   line=$(wrk -t2 -c"$connections" -d"${DURATION}s" --timeout 5s -s "bench/scripts/$script.lua" "$BASE" | grep '^RESULT') \
     || die "wrk printed no result for $scenario (is the API still up? $OUT/api.log)"
   read -r h1 t1 b1 < <(scrape)
   read -r n1 a1 < <(not_modified_count)
+  read -r l1 d1 < <(late_deletes)
   record "$scenario" "$connections" "$repeat" "$line" "$(ratio $(( h1 - h0 )) $(( t1 - t0 )))" \
-    "$([ "$scenario" = h-not-modified ] && ratio $(( n1 - n0 )) $(( a1 - a0 )) || echo -)" "$(ratio $(( b1 - b0 )) $(( t1 - t0 )))"
+    "$([ "$scenario" = h-not-modified ] && ratio $(( n1 - n0 )) $(( a1 - a0 )) || echo -)" "$(ratio $(( b1 - b0 )) $(( t1 - t0 )))" \
+    "$([ $(( d1 - d0 )) -gt 0 ] && echo "$(( l1 - l0 ))/$(( d1 - d0 ))" || echo -)"
 }
 
 field_of() { # RESULT-line name: one value of a wrk or FixedRate result line
   echo "$1" | tr ' ' '\n' | awk -F= -v n="$2" '$1 == n { print $2 }'
 }
 
-record() { # scenario connections repeat RESULT-line hit-ratio [share-304 [bypass-ratio]]
+record() { # scenario connections repeat RESULT-line hit-ratio [share-304 [bypass-ratio [late-deletes]]]
   local values rss
   values=$(echo "$4" | sed -E 's/RESULT //; s/[a-z0-9_]+=//g; s/ /,/g')
   rss=$(rss_mb)
   echo "$1,$2,$3,$values,$5,$rss,${6:--},${7:--}" >> "$RAW"
-  log "$1 c=$2 #$3: ${4#RESULT } hit_ratio=$5$([ "${6:--}" = - ] || echo " share_304=$6")$([ "${7:--}" = - ] || echo " bypass=$7") rss=${rss}MB"
+  log "$1 c=$2 #$3: ${4#RESULT } hit_ratio=$5$([ "${6:--}" = - ] || echo " share_304=$6")$([ "${7:--}" = - ] || echo " bypass=$7")$([ "${8:--}" = - ] || echo " replicas_late=$8") rss=${rss}MB"
 }
