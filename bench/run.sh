@@ -292,8 +292,8 @@ fi
 # --- write latency: PUTs alone at a low fixed rate ---------------------------------------
 
 # On a topology with replicas every PUT's DEL is followed by WAIT (the failover protection,
-# product-api.cache.replica-acknowledgement, on by default); BENCH_SETTINGS=
-# --product-api.cache.replica-acknowledgement=false turns it off. The masters' WAIT count,
+# product-api.redis.replica-acknowledgement, on by default); BENCH_SETTINGS=
+# --product-api.redis.replica-acknowledgement=false turns it off. The masters' WAIT count,
 # per PUT, shows which of the two a run measured.
 WRITES_CSV="$OUT/writes.csv"
 if selected writes; then

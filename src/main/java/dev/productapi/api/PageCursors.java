@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.springframework.stereotype.Component;
 
-import dev.productapi.config.SharedSecrets;
+import dev.productapi.database.SharedSecrets;
 import dev.productapi.product.ListPosition;
 import dev.productapi.product.ProductFilter;
 

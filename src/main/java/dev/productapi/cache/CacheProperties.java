@@ -30,25 +30,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * also how often the near cache tries to restore tracking
  * @param outboxPollInterval how often pending invalidations are retried and other
  * instances' pending invalidations are picked up
- * @param replicaAcknowledgementTimeout how long an invalidation waits for the master's
- * replicas to apply its delete before it counts as not yet delivered (from
- * {@code REDIS_REPLICA_ACK_TIMEOUT_MS})
- * @param replicaGrace how long a replica that its master lost is still waited for,
- * because a failover could still promote it (from {@code REDIS_REPLICA_GRACE_SECONDS})
- * @param replicaAcknowledgement whether invalidations wait for replicas at all; off only
- * to demonstrate, in tests, the stale reads a failover causes without it
- * @param clusterRefreshInterval how often the Redis Cluster topology is refreshed, on a
- * timer and at most after a sign of change
  * @param near the optional in-process tier in front of Redis
  */
 @ConfigurationProperties("product-api.cache")
 public record CacheProperties(Duration ttl, int ttlJitterPercent, Duration negativeTtl,
 		@DefaultValue("2s") Duration leaseTtl, @DefaultValue("250ms") Duration leaseWait,
 		@DefaultValue("true") boolean staleSetProtection, @DefaultValue("true") boolean joinerTrustCheck,
-		@DefaultValue("1s") Duration retryInterval, @DefaultValue("500ms") Duration outboxPollInterval,
-		Duration replicaAcknowledgementTimeout, Duration replicaGrace,
-		@DefaultValue("true") boolean replicaAcknowledgement, @DefaultValue("1s") Duration clusterRefreshInterval,
-		Near near) {
+		@DefaultValue("1s") Duration retryInterval, @DefaultValue("500ms") Duration outboxPollInterval, Near near) {
 
 	/**
 	 * @param enabled off by default, so every read is visible in

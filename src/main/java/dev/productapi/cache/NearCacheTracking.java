@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
+import dev.productapi.redis.CacheConnection;
+
 /**
  * Keeps the near cache coherent: a RESP3 connection to every master with
  * {@code CLIENT TRACKING ON BCAST PREFIX product:}, on which Redis pushes the name of

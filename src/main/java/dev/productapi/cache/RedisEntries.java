@@ -27,7 +27,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.stereotype.Component;
 
-import static dev.productapi.cache.CacheConnection.await;
+import dev.productapi.redis.CacheConnection;
+
+import static dev.productapi.redis.CacheConnection.await;
 
 /**
  * The Redis commands on product keys: look up, take a lease, fill, delete.

@@ -26,14 +26,22 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 
 	static final String PROPERTY_SOURCE_NAME = "productApiEnvironmentSettings";
 
-	static final int MAX_PORT = 65535;
+	public static final int MAX_PORT = 65535;
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		Map<String, Object> properties = translate(new Variables(environment));
+		addBelowTheEnvironment(environment, PROPERTY_SOURCE_NAME, translate(new Variables(environment)));
+	}
+
+	/**
+	 * Adds translated properties just below the environment variables, so that Spring's
+	 * own property names, set as variables, still win.
+	 */
+	public static void addBelowTheEnvironment(ConfigurableEnvironment environment, String name,
+			Map<String, Object> properties) {
 		environment.getPropertySources()
 			.addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-					new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
+					new MapPropertySource(name, properties));
 	}
 
 	static Map<String, Object> translate(Variables env) {
@@ -48,8 +56,6 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		// after SIGTERM before it kills the container.
 		properties.put("product-api.shutdown.drain", env.integer("API_SHUTDOWN_DRAIN_SECONDS", 5, 0, 300) + "s");
 		properties.put("product-api.warm-up.limit", env.integer("API_WARMUP_SECONDS", 20, 0, 300) + "s");
-
-		RedisSettings.translate(env, properties);
 
 		properties.put("product-api.cache.ttl", env.integer("CACHE_TTL_SECONDS", 3600, 1, Integer.MAX_VALUE) + "s");
 		properties.put("product-api.cache.ttl-jitter-percent", env.integer("CACHE_TTL_JITTER_PERCENT", 10, 0, 50));
@@ -125,7 +131,7 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		return token;
 	}
 
-	static void putIfSet(Map<String, Object> properties, String name, Object value) {
+	public static void putIfSet(Map<String, Object> properties, String name, Object value) {
 		if (value != null) {
 			properties.put(name, value);
 		}
@@ -141,62 +147,6 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create the directory for the SQLite database " + file, ex);
 		}
-	}
-
-	/** Reads and checks one variable at a time, naming it in every complaint. */
-	record Variables(ConfigurableEnvironment environment) {
-
-		String text(String name, String fallback) {
-			String value = this.environment.getProperty(name);
-			return (value == null || value.isBlank()) ? fallback : value.trim();
-		}
-
-		int integer(String name, int fallback, int min, int max) {
-			String value = text(name, null);
-			if (value == null) {
-				return fallback;
-			}
-			try {
-				int number = Integer.parseInt(value);
-				if (number >= min && number <= max) {
-					return number;
-				}
-			}
-			catch (NumberFormatException ex) {
-				// reported below, with the range
-			}
-			throw InvalidSettingException.badValue(name, value, "a whole number from " + min + " to " + max, fallback);
-		}
-
-		boolean bool(String name, boolean fallback) {
-			String value = text(name, null);
-			if (value == null) {
-				return fallback;
-			}
-			return switch (value.toLowerCase()) {
-				case "true", "1", "yes" -> true;
-				case "false", "0", "no" -> false;
-				default -> throw InvalidSettingException.badValue(name, value, "true or false", fallback);
-			};
-		}
-
-		/**
-		 * Whether the environment holds a value for this name, in any of Spring's forms.
-		 */
-		boolean isSet(String name) {
-			return this.environment.containsProperty(name);
-		}
-
-		DatabaseUrl database(String name, String fallback) {
-			String value = text(name, fallback);
-			try {
-				return DatabaseUrl.parse(value);
-			}
-			catch (IllegalArgumentException ex) {
-				throw InvalidSettingException.badValue(name, value, ex.getMessage(), fallback);
-			}
-		}
-
 	}
 
 }

@@ -17,20 +17,20 @@ public class InvalidSettingException extends RuntimeException {
 		this.action = action;
 	}
 
-	static InvalidSettingException badValue(String variable, String value, String expectation, Object fallback) {
+	public static InvalidSettingException badValue(String variable, String value, String expectation, Object fallback) {
 		return new InvalidSettingException(variable,
 				variable + " is '" + redact(variable, value) + "', but must be " + expectation,
 				"Correct " + variable + ", or unset it to use the default (" + fallback + ").");
 	}
 
 	/** Two settings that cannot both hold. */
-	static InvalidSettingException conflict(String first, String second, String why) {
+	public static InvalidSettingException conflict(String first, String second, String why) {
 		return new InvalidSettingException(first, first + " and " + second + " are both set, but " + why,
 				"Set only one of " + first + " and " + second + ".");
 	}
 
 	/** A setting that is incomplete, or one this API cannot honour. */
-	static InvalidSettingException unusable(String setting, String why, String action) {
+	public static InvalidSettingException unusable(String setting, String why, String action) {
 		return new InvalidSettingException(setting, setting + " " + why, action);
 	}
 
@@ -43,7 +43,7 @@ public class InvalidSettingException extends RuntimeException {
 		return this.variable;
 	}
 
-	String action() {
+	public String action() {
 		return this.action;
 	}
 

@@ -28,13 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * The API's periodic topology refresh is slowed down here, so that its view stays the old
  * one after a migration, as it does in production until the next refresh (up to
- * {@code product-api.cache.cluster-refresh-interval}, 1 s): that makes the stale-view
+ * {@code product-api.redis.cluster-refresh-interval}, 1 s): that makes the stale-view
  * case happen every time instead of most times.
  */
 class ClusterSlotMigrationTest {
 
 	@RegisterExtension
-	static final ApiUnderTest app = ApiUnderTest.withSettings("product-api.cache.cluster-refresh-interval", "1h")
+	static final ApiUnderTest app = ApiUnderTest.withSettings("product-api.redis.cluster-refresh-interval", "1h")
 		.onCluster();
 
 	private final Api api = app.api();

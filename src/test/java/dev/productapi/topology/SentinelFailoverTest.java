@@ -42,7 +42,7 @@ class SentinelFailoverTest {
 
 	@RegisterExtension
 	static final ApiUnderTest withoutAcknowledgement = ApiUnderTest
-		.withSettings("product-api.cache.replica-acknowledgement", "false")
+		.withSettings("product-api.redis.replica-acknowledgement", "false")
 		.onSentinel();
 
 	@Test

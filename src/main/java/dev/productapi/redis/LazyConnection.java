@@ -1,4 +1,4 @@
-package dev.productapi.cache;
+package dev.productapi.redis;
 
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;

@@ -1,4 +1,4 @@
-package dev.productapi.config;
+package dev.productapi.database;
 
 import java.security.SecureRandom;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package dev.productapi.cache;
+package dev.productapi.redis;
 
 import java.time.Duration;
 import java.util.List;
@@ -64,7 +64,7 @@ final class ClusterConnection extends CacheConnection {
 	}
 
 	@Override
-	RedisClusterAsyncCommands<String, byte[]> commands() {
+	public RedisClusterAsyncCommands<String, byte[]> commands() {
 		return this.reads.get().async();
 	}
 
@@ -76,7 +76,7 @@ final class ClusterConnection extends CacheConnection {
 	 * redirection means the slot has moved or is moving, not that Redis is failing.
 	 */
 	@Override
-	boolean deleteEverywhere(String key) {
+	public boolean deleteEverywhere(String key) {
 		StatefulRedisClusterConnection<String, byte[]> connection = this.invalidations.get();
 		Partitions partitions = connection.getPartitions();
 		RedisClusterNode master = partitions.getMasterBySlot(SlotHash.getSlot(key));
@@ -144,7 +144,7 @@ final class ClusterConnection extends CacheConnection {
 	}
 
 	@Override
-	List<StatefulRedisConnection<String, byte[]>> trackingConnections() {
+	public List<StatefulRedisConnection<String, byte[]>> trackingConnections() {
 		StatefulRedisClusterConnection<String, byte[]> connection = this.tracking.get();
 		return connection.getPartitions()
 			.stream()
@@ -158,7 +158,7 @@ final class ClusterConnection extends CacheConnection {
 	 * topology now, rather than at the next periodic refresh, finds its successor sooner.
 	 */
 	@Override
-	void reset() {
+	public void reset() {
 		this.client.refreshPartitionsAsync();
 	}
 

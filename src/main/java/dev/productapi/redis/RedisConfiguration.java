@@ -1,9 +1,8 @@
-package dev.productapi.cache;
+package dev.productapi.redis;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -14,7 +13,6 @@ import io.netty.channel.Channel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.HashedWheelTimer;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -57,13 +55,13 @@ class RedisConfiguration {
 	 * suggests it has changed, at most once per refresh interval.
 	 */
 	@Bean
-	LettuceClientOptionsBuilderCustomizer followClusterTopology(CacheProperties cache) {
+	LettuceClientOptionsBuilderCustomizer followClusterTopology(RedisConnectionProperties redis) {
 		return (options) -> {
 			if (options instanceof ClusterClientOptions.Builder cluster) {
 				cluster.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-					.enablePeriodicRefresh(cache.clusterRefreshInterval())
+					.enablePeriodicRefresh(redis.clusterRefreshInterval())
 					.enableAllAdaptiveRefreshTriggers()
-					.adaptiveRefreshTriggersTimeout(cache.clusterRefreshInterval())
+					.adaptiveRefreshTriggersTimeout(redis.clusterRefreshInterval())
 					.refreshTriggersReconnectAttempts(1)
 					.closeStaleConnections(true)
 					.dynamicRefreshSources(true)
@@ -115,21 +113,9 @@ class RedisConfiguration {
 	 * nodes, the credentials, TLS, the database and the timeouts.
 	 */
 	@Bean(destroyMethod = "close")
-	CacheConnection cacheConnection(LettuceConnectionFactory connectionFactory, CacheProperties cache) {
+	CacheConnection cacheConnection(LettuceConnectionFactory connectionFactory, RedisConnectionProperties redis) {
 		return CacheConnection.of(connectionFactory.getRequiredNativeClient(),
-				cache.replicaAcknowledgement() ? cache.replicaAcknowledgementTimeout() : null, cache.replicaGrace());
-	}
-
-	@Bean
-	@ConditionalOnBooleanProperty("product-api.cache.near.enabled")
-	NearCache nearCache(CacheProperties cache) {
-		return new NearCache(cache.near().maxEntries(), cache.ttl(), Ticker.systemTicker());
-	}
-
-	@Bean(destroyMethod = "close")
-	@ConditionalOnBooleanProperty("product-api.cache.near.enabled")
-	NearCacheTracking nearCacheTracking(CacheConnection redis, NearCache near, CacheProperties cache) {
-		return new NearCacheTracking(redis, near, cache.retryInterval());
+				redis.replicaAcknowledgement() ? redis.replicaAcknowledgementTimeout() : null, redis.replicaGrace());
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.productapi.config;
+package dev.productapi.lifecycle;
 
 import javax.sql.DataSource;
 
@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 
 import dev.productapi.cache.CacheProperties;
 import dev.productapi.cache.ProductCache;
+import dev.productapi.config.DatabaseUrl;
 
 /**
  * Says once, at start-up, what the API is connected to, and warns loudly when Redis is

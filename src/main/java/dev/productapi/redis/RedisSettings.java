@@ -1,4 +1,4 @@
-package dev.productapi.config;
+package dev.productapi.redis;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,13 +6,19 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.ssl.pem.PemContent;
+import org.springframework.core.env.ConfigurableEnvironment;
 
-import dev.productapi.config.EnvironmentSettings.Variables;
+import dev.productapi.config.EnvironmentSettings;
+import dev.productapi.config.InvalidSettingException;
+import dev.productapi.config.Variables;
 
 /**
  * Where Redis is, from the environment: one server ({@code REDIS_HOST}/{@code REDIS_PORT}
@@ -26,7 +32,9 @@ import dev.productapi.config.EnvironmentSettings.Variables;
  * replica reads, a database other than 0 on a Cluster, the Jedis client) stops start-up
  * rather than being ignored.
  */
-final class RedisSettings {
+public class RedisSettings implements EnvironmentPostProcessor {
+
+	static final String PROPERTY_SOURCE_NAME = "productApiRedisSettings";
 
 	private static final String SPRING = "spring.data.redis.";
 
@@ -35,10 +43,14 @@ final class RedisSettings {
 	/** The name of the SSL bundle that {@code REDIS_TLS_CA_CERT} becomes. */
 	static final String SSL_BUNDLE = "redis";
 
-	private RedisSettings() {
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		EnvironmentSettings.addBelowTheEnvironment(environment, PROPERTY_SOURCE_NAME,
+				translate(new Variables(environment)));
 	}
 
-	static void translate(Variables env, Map<String, Object> properties) {
+	static Map<String, Object> translate(Variables env) {
+		Map<String, Object> properties = new LinkedHashMap<>();
 		refuseWhatTheCacheCannotHonour(env);
 		String where = whereRedisIs(env);
 		String url = env.text("REDIS_URL", null);
@@ -76,12 +88,13 @@ final class RedisSettings {
 							+ " ms: the wait for replicas is one Redis command",
 					"Lower REDIS_REPLICA_ACK_TIMEOUT_MS or raise REDIS_TIMEOUT_MS.");
 		}
-		properties.put("product-api.cache.replica-acknowledgement-timeout", acknowledgement + "ms");
+		properties.put("product-api.redis.replica-acknowledgement-timeout", acknowledgement + "ms");
 		// Sentinel and Cluster may promote a replica cut off for up to ten times their
 		// failure detection time: 10 x 30 s with Sentinel's default
 		// down-after-milliseconds.
-		properties.put("product-api.cache.replica-grace",
+		properties.put("product-api.redis.replica-grace",
 				env.integer("REDIS_REPLICA_GRACE_SECONDS", 300, 0, 86_400) + "s");
+		return properties;
 	}
 
 	/** The one setting that says where Redis is ("" for the default, localhost:6379). */

@@ -1,4 +1,4 @@
-package dev.productapi.config;
+package dev.productapi.lifecycle;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.productapi.cache;
+package dev.productapi.redis;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +28,8 @@ import io.lettuce.core.codec.StringCodec;
  * acknowledge its delete ({@code WAIT}), and a {@code WAIT} holds up every command queued
  * behind it on its connection.
  */
-abstract sealed class CacheConnection implements AutoCloseable permits SingleMasterConnection, ClusterConnection {
+public abstract sealed class CacheConnection implements AutoCloseable
+		permits SingleMasterConnection, ClusterConnection {
 
 	/** String keys, byte values: JSON goes to and from Redis as bytes, never decoded. */
 	static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -66,7 +67,7 @@ abstract sealed class CacheConnection implements AutoCloseable permits SingleMas
 	}
 
 	/** Commands for lookups, leases and fills; each goes to the master of its key. */
-	abstract RedisClusterAsyncCommands<String, byte[]> commands();
+	public abstract RedisClusterAsyncCommands<String, byte[]> commands();
 
 	/**
 	 * Deletes the key on its master and, if that master has replicas, waits for all of
@@ -74,20 +75,20 @@ abstract sealed class CacheConnection implements AutoCloseable permits SingleMas
 	 * whether that is known to have happened; {@code false} means "not yet, try again
 	 * later". Throws when Redis fails.
 	 */
-	abstract boolean deleteEverywhere(String key);
+	public abstract boolean deleteEverywhere(String key);
 
 	/**
 	 * A connection to each master, for Redis to report key changes on; the same
 	 * connections until {@link #onChange listeners} hear of a change.
 	 */
-	abstract List<StatefulRedisConnection<String, byte[]>> trackingConnections();
+	public abstract List<StatefulRedisConnection<String, byte[]>> trackingConnections();
 
 	/**
 	 * Called when Redis has just started failing. Throws the connections away where only
 	 * a new connection would find a new master (a frozen or demoted master keeps its old
 	 * connections open).
 	 */
-	abstract void reset();
+	public abstract void reset();
 
 	/** How many opens have failed so far; each paid the connect timeout. */
 	abstract int failedOpens();
@@ -97,7 +98,7 @@ abstract sealed class CacheConnection implements AutoCloseable permits SingleMas
 	 * a reset, or a new Cluster topology. What was learned from the old ones may be
 	 * stale.
 	 */
-	void onChange(Runnable listener) {
+	public void onChange(Runnable listener) {
 		this.changeListeners.add(listener);
 	}
 
@@ -130,7 +131,7 @@ abstract sealed class CacheConnection implements AutoCloseable permits SingleMas
 	 * thread's park off the JDK's delay scheduler, which costs a thread wake-up per
 	 * request.
 	 */
-	static <T> T await(Future<T> command) {
+	public static <T> T await(Future<T> command) {
 		try {
 			return command.get();
 		}

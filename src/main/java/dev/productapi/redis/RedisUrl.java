@@ -1,4 +1,4 @@
-package dev.productapi.config;
+package dev.productapi.redis;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,8 @@
-package dev.productapi.config;
+package dev.productapi.redis;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -12,12 +11,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.StandardEnvironment;
-
+import dev.productapi.config.InvalidSettingException;
 import dev.productapi.support.RunningApp;
 import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TestTls;
+import dev.productapi.support.TranslatedSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -153,9 +151,7 @@ class RedisCaCertificateSettingTest {
 	}
 
 	private static Map<String, Object> translate(Map<String, Object> variables) {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources().addFirst(new MapPropertySource("test", new LinkedHashMap<>(variables)));
-		return EnvironmentSettings.translate(new EnvironmentSettings.Variables(environment));
+		return TranslatedSettings.of(variables);
 	}
 
 }

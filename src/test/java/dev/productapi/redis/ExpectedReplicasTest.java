@@ -1,4 +1,4 @@
-package dev.productapi.cache;
+package dev.productapi.redis;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

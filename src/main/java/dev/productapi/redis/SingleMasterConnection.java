@@ -1,4 +1,4 @@
-package dev.productapi.cache;
+package dev.productapi.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -61,12 +61,12 @@ final class SingleMasterConnection extends CacheConnection {
 	}
 
 	@Override
-	RedisClusterAsyncCommands<String, byte[]> commands() {
+	public RedisClusterAsyncCommands<String, byte[]> commands() {
 		return this.reads.get().async();
 	}
 
 	@Override
-	boolean deleteEverywhere(String key) {
+	public boolean deleteEverywhere(String key) {
 		RedisClusterAsyncCommands<String, byte[]> master = this.invalidations.get().async();
 		recountReplicasIfOld(master);
 		return deleteAndWait(master, key, this.replicas);
@@ -96,12 +96,12 @@ final class SingleMasterConnection extends CacheConnection {
 	}
 
 	@Override
-	List<StatefulRedisConnection<String, byte[]>> trackingConnections() {
+	public List<StatefulRedisConnection<String, byte[]>> trackingConnections() {
 		return List.of(this.tracking.get());
 	}
 
 	@Override
-	void reset() {
+	public void reset() {
 		if (this.reads.getIfOpen() == null && this.invalidations.getIfOpen() == null) {
 			return;
 		}

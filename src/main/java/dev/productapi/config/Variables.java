@@ -1,0 +1,59 @@
+package dev.productapi.config;
+
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/** Reads and checks one variable at a time, naming it in every complaint. */
+public record Variables(ConfigurableEnvironment environment) {
+
+	public String text(String name, String fallback) {
+		String value = this.environment.getProperty(name);
+		return (value == null || value.isBlank()) ? fallback : value.trim();
+	}
+
+	public int integer(String name, int fallback, int min, int max) {
+		String value = text(name, null);
+		if (value == null) {
+			return fallback;
+		}
+		try {
+			int number = Integer.parseInt(value);
+			if (number >= min && number <= max) {
+				return number;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below, with the range
+		}
+		throw InvalidSettingException.badValue(name, value, "a whole number from " + min + " to " + max, fallback);
+	}
+
+	public boolean bool(String name, boolean fallback) {
+		String value = text(name, null);
+		if (value == null) {
+			return fallback;
+		}
+		return switch (value.toLowerCase()) {
+			case "true", "1", "yes" -> true;
+			case "false", "0", "no" -> false;
+			default -> throw InvalidSettingException.badValue(name, value, "true or false", fallback);
+		};
+	}
+
+	/**
+	 * Whether the environment holds a value for this name, in any of Spring's forms.
+	 */
+	public boolean isSet(String name) {
+		return this.environment.containsProperty(name);
+	}
+
+	DatabaseUrl database(String name, String fallback) {
+		String value = text(name, fallback);
+		try {
+			return DatabaseUrl.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw InvalidSettingException.badValue(name, value, ex.getMessage(), fallback);
+		}
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Products: the record and its JSON, the repository ({@code JdbcClient}: versioned
+ * conditional writes, keyset pages), seeding, and {@code ProductService}, which reads
+ * through {@code cache} and writes to the database first, then invalidates. It uses
+ * {@code cache} and nothing above it.
+ */
+package dev.productapi.product;
