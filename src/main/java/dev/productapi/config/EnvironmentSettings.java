@@ -13,6 +13,23 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
+import static dev.productapi.config.Setting.API_PORT;
+import static dev.productapi.config.Setting.API_REQUIRE_IF_MATCH;
+import static dev.productapi.config.Setting.API_SHUTDOWN_DRAIN_SECONDS;
+import static dev.productapi.config.Setting.API_WARMUP_SECONDS;
+import static dev.productapi.config.Setting.API_WRITE_TOKEN;
+import static dev.productapi.config.Setting.CACHE_NEAR_ENABLED;
+import static dev.productapi.config.Setting.CACHE_NEAR_MAX_ENTRIES;
+import static dev.productapi.config.Setting.CACHE_NEGATIVE_TTL_SECONDS;
+import static dev.productapi.config.Setting.CACHE_TTL_JITTER_PERCENT;
+import static dev.productapi.config.Setting.CACHE_TTL_SECONDS;
+import static dev.productapi.config.Setting.DATABASE_PASSWORD;
+import static dev.productapi.config.Setting.DATABASE_POOL_SIZE;
+import static dev.productapi.config.Setting.DATABASE_TIMEOUT_MS;
+import static dev.productapi.config.Setting.DATABASE_URL;
+import static dev.productapi.config.Setting.DATABASE_USER;
+import static dev.productapi.config.Setting.IDEMPOTENCY_KEY_TTL_SECONDS;
+
 /**
  * Translates the documented environment variables ({@code API_PORT},
  * {@code DATABASE_URL}, ...) into Spring properties, checking each one first.
@@ -25,8 +42,6 @@ import org.springframework.core.env.StandardEnvironment;
 public class EnvironmentSettings implements EnvironmentPostProcessor {
 
 	static final String PROPERTY_SOURCE_NAME = "productApiEnvironmentSettings";
-
-	public static final int MAX_PORT = 65535;
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -46,33 +61,30 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 
 	static Map<String, Object> translate(Variables env) {
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("server.port", env.integer("API_PORT", 8080, 0, MAX_PORT));
-		properties.put("product-api.require-if-match", env.bool("API_REQUIRE_IF_MATCH", false));
+		properties.put("server.port", env.integer(API_PORT));
+		properties.put("product-api.require-if-match", env.bool(API_REQUIRE_IF_MATCH));
 		putIfSet(properties, "product-api.write-token", writeToken(env));
-		properties.put("product-api.idempotency.key-ttl",
-				env.integer("IDEMPOTENCY_KEY_TTL_SECONDS", 86_400, 60, 2_592_000) + "s");
+		properties.put("product-api.idempotency.key-ttl", env.integer(IDEMPOTENCY_KEY_TTL_SECONDS) + "s");
 		// Longer than a load balancer needs to see readiness fail (HAProxy in the compose
 		// file's scale profile: two checks 2 s apart), shorter than the 10 s Docker waits
 		// after SIGTERM before it kills the container.
-		properties.put("product-api.shutdown.drain", env.integer("API_SHUTDOWN_DRAIN_SECONDS", 5, 0, 300) + "s");
-		properties.put("product-api.warm-up.limit", env.integer("API_WARMUP_SECONDS", 20, 0, 300) + "s");
+		properties.put("product-api.shutdown.drain", env.integer(API_SHUTDOWN_DRAIN_SECONDS) + "s");
+		properties.put("product-api.warm-up.limit", env.integer(API_WARMUP_SECONDS) + "s");
 
-		properties.put("product-api.cache.ttl", env.integer("CACHE_TTL_SECONDS", 3600, 1, Integer.MAX_VALUE) + "s");
-		properties.put("product-api.cache.ttl-jitter-percent", env.integer("CACHE_TTL_JITTER_PERCENT", 10, 0, 50));
-		properties.put("product-api.cache.near.enabled", env.bool("CACHE_NEAR_ENABLED", false));
-		properties.put("product-api.cache.near.max-entries",
-				env.integer("CACHE_NEAR_MAX_ENTRIES", 10_000, 1, 10_000_000));
-		properties.put("product-api.cache.negative-ttl",
-				env.integer("CACHE_NEGATIVE_TTL_SECONDS", 30, 1, Integer.MAX_VALUE) + "s");
+		properties.put("product-api.cache.ttl", env.integer(CACHE_TTL_SECONDS) + "s");
+		properties.put("product-api.cache.ttl-jitter-percent", env.integer(CACHE_TTL_JITTER_PERCENT));
+		properties.put("product-api.cache.near.enabled", env.bool(CACHE_NEAR_ENABLED));
+		properties.put("product-api.cache.near.max-entries", env.integer(CACHE_NEAR_MAX_ENTRIES));
+		properties.put("product-api.cache.negative-ttl", env.integer(CACHE_NEGATIVE_TTL_SECONDS) + "s");
 
-		DatabaseUrl database = env.database("DATABASE_URL", DatabaseUrl.DEFAULT);
+		DatabaseUrl database = env.database(DATABASE_URL);
 		properties.put("spring.datasource.url", database.jdbcUrl());
-		String user = env.text("DATABASE_USER", database.username());
-		String password = env.text("DATABASE_PASSWORD", database.password());
+		String user = env.text(DATABASE_USER.name(), database.username());
+		String password = env.text(DATABASE_PASSWORD.name(), database.password());
 		putIfSet(properties, "spring.datasource.username", user);
 		putIfSet(properties, "spring.datasource.password", password);
-		properties.put("spring.datasource.hikari.maximum-pool-size", env.integer("DATABASE_POOL_SIZE", 20, 1, 1000));
-		databaseTimeouts(env.integer("DATABASE_TIMEOUT_MS", 2000, 250, 600_000), database, properties);
+		properties.put("spring.datasource.hikari.maximum-pool-size", env.integer(DATABASE_POOL_SIZE));
+		databaseTimeouts(env.integer(DATABASE_TIMEOUT_MS), database, properties);
 		if (database.isSqlite()) {
 			// WAL lets readers run beside the single writer; IMMEDIATE takes the write
 			// lock at BEGIN so two writers queue on busy_timeout instead of failing with
@@ -122,7 +134,7 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 	 * value never appears in an error.
 	 */
 	static String writeToken(Variables env) {
-		String token = env.text("API_WRITE_TOKEN", null);
+		String token = env.text(API_WRITE_TOKEN);
 		if (token != null && !token.matches("[A-Za-z0-9._~+/-]{16,}=*")) {
 			throw InvalidSettingException.unusable("API_WRITE_TOKEN",
 					"must be at least 16 characters from A-Z, a-z, 0-9 and -._~+/ (its value is not shown)",

@@ -5,6 +5,26 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /** Reads and checks one variable at a time, naming it in every complaint. */
 public record Variables(ConfigurableEnvironment environment) {
 
+	/** The setting's value, or {@code null} when it is not set. */
+	public String text(Setting setting) {
+		return text(setting.name(), null);
+	}
+
+	/** The setting's whole number, within its bounds, or its default. */
+	public int integer(Setting setting) {
+		return integer(setting, Integer.parseInt(setting.defaultValue()));
+	}
+
+	/** The setting's whole number, within its bounds, or a default computed elsewhere. */
+	public int integer(Setting setting, int fallback) {
+		return integer(setting.name(), fallback, setting.min(), setting.max());
+	}
+
+	/** The setting's true or false, or its default. */
+	public boolean bool(Setting setting) {
+		return bool(setting.name(), Boolean.parseBoolean(setting.defaultValue()));
+	}
+
 	public String text(String name, String fallback) {
 		String value = this.environment.getProperty(name);
 		return (value == null || value.isBlank()) ? fallback : value.trim();
@@ -46,7 +66,9 @@ public record Variables(ConfigurableEnvironment environment) {
 		return this.environment.containsProperty(name);
 	}
 
-	DatabaseUrl database(String name, String fallback) {
+	DatabaseUrl database(Setting setting) {
+		String name = setting.name();
+		String fallback = setting.defaultValue();
 		String value = text(name, fallback);
 		try {
 			return DatabaseUrl.parse(value);

@@ -18,6 +18,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 import dev.productapi.config.EnvironmentSettings;
 import dev.productapi.config.InvalidSettingException;
+import dev.productapi.config.Setting;
 import dev.productapi.config.Variables;
 
 /**
@@ -61,7 +62,7 @@ public class RedisSettings implements EnvironmentPostProcessor {
 			properties.put(SPRING + "host", env.text("REDIS_HOST", null));
 		}
 		if (env.text("REDIS_PORT", null) != null) {
-			properties.put(SPRING + "port", env.integer("REDIS_PORT", 6379, 1, EnvironmentSettings.MAX_PORT));
+			properties.put(SPRING + "port", env.integer(Setting.REDIS_PORT));
 		}
 		translateSentinel(env, properties);
 		String clusterNodes = env.text("REDIS_CLUSTER_NODES", null);
@@ -74,14 +75,14 @@ public class RedisSettings implements EnvironmentPostProcessor {
 		EnvironmentSettings.putIfSet(properties, SPRING + "username", env.text("REDIS_USERNAME", null));
 		EnvironmentSettings.putIfSet(properties, SPRING + "password", env.text("REDIS_PASSWORD", null));
 		if (env.text("REDIS_TLS", null) != null) {
-			properties.put(SPRING + "ssl.enabled", env.bool("REDIS_TLS", false));
+			properties.put(SPRING + "ssl.enabled", env.bool(Setting.REDIS_TLS));
 		}
 		translateCaCertificate(env, properties);
-		int timeout = env.integer("REDIS_TIMEOUT_MS", 200, 1, 60_000);
+		int timeout = env.integer(Setting.REDIS_TIMEOUT_MS);
 		properties.put(SPRING + "timeout", timeout + "ms");
-		properties.put(SPRING + "connect-timeout", env.integer("REDIS_CONNECT_TIMEOUT_MS", 500, 1, 60_000) + "ms");
+		properties.put(SPRING + "connect-timeout", env.integer(Setting.REDIS_CONNECT_TIMEOUT_MS) + "ms");
 		// A quarter of the command timeout by default: 50 ms of the default 200.
-		int acknowledgement = env.integer("REDIS_REPLICA_ACK_TIMEOUT_MS", Math.max(1, timeout / 4), 1, 60_000);
+		int acknowledgement = env.integer(Setting.REDIS_REPLICA_ACK_TIMEOUT_MS, Math.max(1, timeout / 4));
 		if (acknowledgement >= timeout) {
 			throw InvalidSettingException.unusable("REDIS_REPLICA_ACK_TIMEOUT_MS",
 					"is " + acknowledgement + " ms, but must be shorter than REDIS_TIMEOUT_MS, " + timeout
@@ -92,8 +93,7 @@ public class RedisSettings implements EnvironmentPostProcessor {
 		// Sentinel and Cluster may promote a replica cut off for up to ten times their
 		// failure detection time: 10 x 30 s with Sentinel's default
 		// down-after-milliseconds.
-		properties.put("product-api.redis.replica-grace",
-				env.integer("REDIS_REPLICA_GRACE_SECONDS", 300, 0, 86_400) + "s");
+		properties.put("product-api.redis.replica-grace", env.integer(Setting.REDIS_REPLICA_GRACE_SECONDS) + "s");
 		return properties;
 	}
 
@@ -275,7 +275,7 @@ public class RedisSettings implements EnvironmentPostProcessor {
 			String trimmed = node.trim();
 			int colon = trimmed.lastIndexOf(':');
 			boolean valid = colon > 0 && trimmed.substring(colon + 1).matches("[0-9]{1,5}")
-					&& Integer.parseInt(trimmed.substring(colon + 1)) <= EnvironmentSettings.MAX_PORT
+					&& Integer.parseInt(trimmed.substring(colon + 1)) <= Setting.REDIS_PORT.max()
 					&& Integer.parseInt(trimmed.substring(colon + 1)) > 0;
 			if (!valid) {
 				throw InvalidSettingException.badValue(variable, value,
