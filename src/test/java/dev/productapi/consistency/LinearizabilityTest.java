@@ -26,12 +26,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of the miss path.
  * <p>
  * Each run lasts {@code -Dhistory.seconds} (8 by default); longer runs find rarer races.
- * The negative controls switch a protection off and must see stale reads, which proves
- * that the check can.
+ * {@code -Dhistory.jitter.ms=0} runs without the delays, as plain clients would. The
+ * negative controls switch a protection off and must see stale reads, which proves that
+ * the check can.
  */
 class LinearizabilityTest {
 
 	private static final Duration RUN = Duration.ofSeconds(Long.getLong("history.seconds", 8));
+
+	/**
+	 * The longest random delay after each database read ({@code -Dhistory.jitter.ms}).
+	 */
+	private static final Duration JITTER = Duration.ofMillis(Long.getLong("history.jitter.ms", 5));
 
 	private static final Duration FAULT = Duration.ofMillis(1500);
 
@@ -61,7 +67,7 @@ class LinearizabilityTest {
 
 	@BeforeAll
 	static void widenRaceWindows() {
-		MissPathGate.jitter(Duration.ofMillis(5));
+		MissPathGate.jitter(JITTER);
 	}
 
 	@AfterAll
