@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -80,22 +81,19 @@ class CatalogController {
 							"description": "Tenkeyless keyboard with hot-swappable switches.", "price": 89.99, \
 							"stock_quantity": 120, "version": 1}], \
 							"missing": ["6f1c7a52-30a4-4bd4-8f0e-2a8b7e2f0c11"]}""") }))
-	@ApiResponse(responseCode = "400", description = "A parameter is malformed, out of range, unknown, or the "
-			+ "cursor was altered or issued for other filters; the problem's errors name it")
-	// The named parameters are here for the OpenAPI document; CatalogQuery reads and
-	// checks them all from the map, and refuses unknown ones.
-	ResponseEntity<byte[]> list(@Parameter(hidden = true) @RequestParam MultiValueMap<String, String> parameters,
-			@Parameter(description = "Up to 100 product ids, comma-separated") @RequestParam(
-					required = false) String ids,
-			@Parameter(description = "1-100, default 20") @RequestParam(required = false) String limit,
-			@Parameter(description = "next_cursor of the previous page") @RequestParam(required = false) String cursor,
-			@Parameter(name = "min_price", example = "10.00") @RequestParam(name = "min_price",
-					required = false) String minPrice,
-			@Parameter(name = "max_price", example = "99.99") @RequestParam(name = "max_price",
-					required = false) String maxPrice,
-			@Parameter(name = "in_stock", description = "true: stock above 0; false: out of stock") @RequestParam(
-					name = "in_stock", required = false) String inStock,
-			@Parameter(description = "Case-insensitive text in the name") @RequestParam(required = false) String q) {
+	@ApiResponse(responseCode = "400",
+			description = "A parameter is malformed, out of range, unknown, or the "
+					+ "cursor was altered or issued for other filters; the problem's errors name it")
+	// CatalogQuery reads and checks every parameter from the map, and refuses unknown
+	// ones; the OpenAPI document learns them from the annotations.
+	@Parameter(name = "ids", in = ParameterIn.QUERY, description = "Up to 100 product ids, comma-separated")
+	@Parameter(name = "limit", in = ParameterIn.QUERY, description = "1-100, default 20")
+	@Parameter(name = "cursor", in = ParameterIn.QUERY, description = "next_cursor of the previous page")
+	@Parameter(name = "min_price", in = ParameterIn.QUERY, example = "10.00")
+	@Parameter(name = "max_price", in = ParameterIn.QUERY, example = "99.99")
+	@Parameter(name = "in_stock", in = ParameterIn.QUERY, description = "true: stock above 0; false: out of stock")
+	@Parameter(name = "q", in = ParameterIn.QUERY, description = "Case-insensitive text in the name")
+	ResponseEntity<byte[]> list(@Parameter(hidden = true) @RequestParam MultiValueMap<String, String> parameters) {
 		return switch (CatalogQuery.parse(parameters)) {
 			case Batch batch -> batch(batch.ids());
 			case Page page -> page(page);

@@ -259,6 +259,8 @@ class ProductApiTest {
 		assertThat(openApi.json().get("paths").has("/products/{id}")).isTrue();
 		assertThat(openApi.json().at("/paths/~1products~1{id}/put/responses/503/description").asString())
 			.contains("Retry-After");
+		assertThat(openApi.json().at("/paths/~1products/get/parameters").findValuesAsString("name"))
+			.containsExactlyInAnyOrder("ids", "limit", "cursor", "min_price", "max_price", "in_stock", "q");
 	}
 
 	@Test
