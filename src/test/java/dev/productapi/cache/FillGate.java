@@ -1,11 +1,9 @@
 package dev.productapi.cache;
 
-import org.aopalliance.intercept.MethodInterceptor;
-
-import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 
+import dev.productapi.support.Interception;
 import dev.productapi.support.MissPathGate.Gate;
 import dev.productapi.support.RunningApp;
 
@@ -28,27 +26,15 @@ public class FillGate {
 
 	@Bean
 	static BeanPostProcessor fillGateInstaller() {
-		return new BeanPostProcessor() {
-			@Override
-			public Object postProcessAfterInitialization(Object bean, String name) {
-				if (!(bean instanceof RedisEntries)) {
-					return bean;
-				}
-				ProxyFactory proxy = new ProxyFactory(bean);
-				proxy.setProxyTargetClass(true);
-				proxy.addAdvice((MethodInterceptor) (invocation) -> {
-					Object result = invocation.proceed();
-					Gate gate = armed;
-					if (gate != null && invocation.getMethod().getName().equals("fill")
-							&& Boolean.TRUE.equals(result)) {
-						armed = null;
-						gate.hold();
-					}
-					return result;
-				});
-				return proxy.getProxy();
+		return Interception.of(RedisEntries.class, (invocation) -> {
+			Object result = invocation.proceed();
+			Gate gate = armed;
+			if (gate != null && invocation.getMethod().getName().equals("fill") && Boolean.TRUE.equals(result)) {
+				armed = null;
+				gate.hold();
 			}
-		};
+			return result;
+		});
 	}
 
 }

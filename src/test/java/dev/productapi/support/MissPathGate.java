@@ -6,9 +6,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.aopalliance.intercept.MethodInterceptor;
-
-import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 
@@ -49,26 +46,15 @@ public class MissPathGate {
 
 	@Bean
 	static BeanPostProcessor missPathGateInstaller() {
-		return new BeanPostProcessor() {
-			@Override
-			public Object postProcessAfterInitialization(Object bean, String name) {
-				if (!(bean instanceof ProductRepository)) {
-					return bean;
-				}
-				ProxyFactory proxy = new ProxyFactory(bean);
-				proxy.setProxyTargetClass(true);
-				proxy.addAdvice((MethodInterceptor) (invocation) -> {
-					Object result = invocation.proceed();
-					String method = invocation.getMethod().getName();
-					if (method.equals("findById") || method.equals("findAll")) {
-						productQueries.incrementAndGet();
-						afterDatabaseRead();
-					}
-					return result;
-				});
-				return proxy.getProxy();
+		return Interception.of(ProductRepository.class, (invocation) -> {
+			Object result = invocation.proceed();
+			String method = invocation.getMethod().getName();
+			if (method.equals("findById") || method.equals("findAll")) {
+				productQueries.incrementAndGet();
+				afterDatabaseRead();
 			}
-		};
+			return result;
+		});
 	}
 
 	private static void afterDatabaseRead() throws InterruptedException {
