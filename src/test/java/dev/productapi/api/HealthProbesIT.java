@@ -12,12 +12,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.productapi.config.DatabaseUrl;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
-import dev.productapi.support.Await;
 import dev.productapi.support.RunningApp;
 import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The orchestrator's probes: liveness is the process's own state only, and readiness
@@ -63,8 +63,8 @@ class HealthProbesIT {
 			String database = databaseUrl.substring(databaseUrl.lastIndexOf('/') + 1);
 			setConnectionsAllowed(admin, database, false);
 			try {
-				Await.until("the database check fails", Duration.ofSeconds(30),
-						() -> api.get("/actuator/health").status() == 503);
+				await("the database check fails").atMost(Duration.ofSeconds(30))
+					.until(() -> api.get("/actuator/health").status() == 503);
 				assertThat(api.get("/actuator/health").json().at("/components/db/status").asString()).isEqualTo("DOWN");
 				Response simple = api.get("/health");
 				assertThat(simple.status()).isEqualTo(200);
@@ -75,7 +75,7 @@ class HealthProbesIT {
 				assertThat(api.get(product).status()).isEqualTo(200);
 
 				redis.stop();
-				Await.until("the API sees Redis gone", Duration.ofSeconds(15), () -> {
+				await("the API sees Redis gone").atMost(Duration.ofSeconds(15)).until(() -> {
 					api.get(product);
 					return "unavailable".equals(api.get("/health").json().get("redis").asString());
 				});
@@ -86,8 +86,8 @@ class HealthProbesIT {
 				setConnectionsAllowed(admin, database, true);
 				redis.start();
 			}
-			Await.until("the database check passes again", Duration.ofSeconds(30),
-					() -> api.get("/actuator/health").status() == 200);
+			await("the database check passes again").atMost(Duration.ofSeconds(30))
+				.until(() -> api.get("/actuator/health").status() == 200);
 		}
 	}
 

@@ -16,7 +16,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import dev.productapi.idempotency.IdempotencyKeyPurge;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.CreateGate;
 import dev.productapi.support.Databases;
 
@@ -24,6 +23,7 @@ import static dev.productapi.api.IdempotencyKeyIT.body;
 import static dev.productapi.api.IdempotencyKeyIT.post;
 import static dev.productapi.api.IdempotencyKeyIT.productsNamed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The end of a key's life, with keys that live 2 s instead of 24 h and claims that count
@@ -86,7 +86,7 @@ class IdempotencyKeyExpiryIT {
 		String key = UUID.randomUUID().toString();
 		String name = "Expiring on " + database;
 		Response first = post(app.api(), key, body(name, "10"));
-		Await.until("the key has expired", Duration.ofSeconds(30), () -> hasExpired(app, key));
+		await("the key has expired").atMost(Duration.ofSeconds(30)).until(() -> hasExpired(app, key));
 
 		Response second = post(app.api(), key, body(name, "10"));
 
@@ -105,7 +105,7 @@ class IdempotencyKeyExpiryIT {
 		String key = UUID.randomUUID().toString();
 		String name = "Expired then reused on " + database;
 		post(app.api(), key, body(name, "10"));
-		Await.until("the key has expired", Duration.ofSeconds(30), () -> hasExpired(app, key));
+		await("the key has expired").atMost(Duration.ofSeconds(30)).until(() -> hasExpired(app, key));
 
 		assertThat(post(app.api(), key, body(name, "11")).status()).isEqualTo(201);
 	}
@@ -123,7 +123,7 @@ class IdempotencyKeyExpiryIT {
 			gate.awaitEntered();
 			// A duplicate is 409 while the claim is fresh, and takes it over once it is
 			// older than the in-flight timeout.
-			Await.until("a duplicate takes the claim over", Duration.ofSeconds(30), () -> {
+			await("a duplicate takes the claim over").atMost(Duration.ofSeconds(30)).until(() -> {
 				Response response = post(app.api(), key, body(name, "10"));
 				assertThat(response.status()).isIn(201, 409);
 				takeover.set(response);
@@ -151,8 +151,8 @@ class IdempotencyKeyExpiryIT {
 			keys.add(UUID.randomUUID().toString());
 			post(app.api(), keys.getLast(), body("Purged " + i + " on " + database, "10"));
 		}
-		Await.until("the keys have expired", Duration.ofSeconds(30),
-				() -> keys.stream().allMatch((key) -> hasExpired(app, key)));
+		await("the keys have expired").atMost(Duration.ofSeconds(30))
+			.until(() -> keys.stream().allMatch((key) -> hasExpired(app, key)));
 		String live = "live-" + UUID.randomUUID();
 		jdbc(app).sql("""
 				INSERT INTO idempotency_keys

@@ -7,9 +7,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.productapi.support.Api;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Entries expire after {@code CACHE_TTL_SECONDS}, and the next read fills the cache
@@ -30,7 +30,7 @@ class CacheTtlIT {
 		assertThat(app.redis().commands().pttl(key)).isBetween(1L, 1000L);
 		assertThat(api.get("/products/" + id).cache()).isEqualTo("HIT");
 
-		Await.until(key + " expires", Duration.ofSeconds(5), () -> app.redis().commands().exists(key) == 0);
+		await(key + " expires").atMost(Duration.ofSeconds(5)).until(() -> app.redis().commands().exists(key) == 0);
 
 		assertThat(api.get("/products/" + id).cache()).isEqualTo("MISS");
 		assertThat(app.redis().commands().exists(key)).isEqualTo(1);

@@ -7,12 +7,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.productapi.support.Api;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.RedisMonitor;
 import dev.productapi.support.RunningApp;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The optional near cache, on two instances sharing Redis and a database: reads are
@@ -43,8 +43,8 @@ class NearCacheCoherenceIT {
 
 		assertThat(b.api().put(path, "{\"price\": 2.00}").status()).isEqualTo(200);
 
-		Await.until("instance A sees instance B's write", Duration.ofSeconds(2),
-				() -> a.api().get(path).body().contains("\"price\":2.00"));
+		await("instance A sees instance B's write").atMost(Duration.ofSeconds(2))
+			.until(() -> a.api().get(path).body().contains("\"price\":2.00"));
 	}
 
 	@Test
@@ -57,8 +57,8 @@ class NearCacheCoherenceIT {
 		// B's invalidation cannot reach Redis; A must not keep serving its copy.
 		assertThat(b.api().put(path, "{\"price\": 3.00}").status()).isEqualTo(200);
 		Api api = a.api();
-		Await.until("instance A drops its copy", Duration.ofSeconds(2),
-				() -> api.get(path).body().contains("\"price\":3.00"));
+		await("instance A drops its copy").atMost(Duration.ofSeconds(2))
+			.until(() -> api.get(path).body().contains("\"price\":3.00"));
 		redis.start();
 
 		awaitNearHit(path, "instance A tracks again and serves from memory");
@@ -66,7 +66,7 @@ class NearCacheCoherenceIT {
 	}
 
 	private void awaitNearHit(String path, String description) {
-		Await.until(description, Duration.ofSeconds(15), () -> {
+		await(description).atMost(Duration.ofSeconds(15)).until(() -> {
 			double before = this.a.counter("product.cache.near.hits");
 			this.a.api().get(path);
 			return this.a.counter("product.cache.near.hits") > before;

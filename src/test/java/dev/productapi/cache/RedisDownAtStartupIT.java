@@ -7,9 +7,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.productapi.support.Api;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The API starts and serves without Redis, and starts caching once Redis appears. */
 class RedisDownAtStartupIT {
@@ -28,7 +28,7 @@ class RedisDownAtStartupIT {
 
 		app.redis().start();
 
-		Await.until("the API caches", Duration.ofSeconds(15), () -> "HIT".equals(api.get(seeded).cache()));
+		await("the API caches").atMost(Duration.ofSeconds(15)).until(() -> "HIT".equals(api.get(seeded).cache()));
 		assertThat(app.redis().commands().exists("product:00000000-0000-4000-8000-000000000001")).isEqualTo(1);
 	}
 

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Redis stopped, frozen or restarted under a running API: every endpoint keeps answering
@@ -64,7 +64,7 @@ class RedisOutageIT {
 		awaitCaching();
 		// The writes made while Redis was down stay pending (read from the database)
 		// until the outbox task has delivered their invalidations.
-		Await.until("the outbox drains", Duration.ofSeconds(5), () -> app.app().pendingInvalidations() == 0);
+		await("the outbox drains").atMost(Duration.ofSeconds(5)).until(() -> app.app().pendingInvalidations() == 0);
 
 		// The restarted Redis is empty: one miss refills it, then reads hit again.
 		assertThat(api.get("/products/" + id).cache()).isEqualTo("MISS");
@@ -108,8 +108,8 @@ class RedisOutageIT {
 	 */
 	private void awaitCaching() {
 		String probe = api.create("Probe", "1.00", 1);
-		Await.until("the API caches again", Duration.ofSeconds(15),
-				() -> "HIT".equals(api.get("/products/" + probe).cache()));
+		await("the API caches again").atMost(Duration.ofSeconds(15))
+			.until(() -> "HIT".equals(api.get("/products/" + probe).cache()));
 	}
 
 }

@@ -10,10 +10,10 @@ import dev.productapi.cache.FillGate;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.MissPathGate.Gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The joiner window, forced deterministically: a miss stores its fill and, before it
@@ -60,8 +60,8 @@ class JoinerAfterFillIT {
 
 		double joinsBefore = app.app().counter("product.cache.reads.coalesced");
 		CompletableFuture<Response> joiner = CompletableFuture.supplyAsync(() -> api.get(path));
-		Await.until("the read joins the held load", Duration.ofSeconds(10),
-				() -> app.app().counter("product.cache.reads.coalesced") > joinsBefore);
+		await("the read joins the held load").atMost(Duration.ofSeconds(10))
+			.until(() -> app.app().counter("product.cache.reads.coalesced") > joinsBefore);
 		gate.release();
 
 		assertThat(miss.get().json().get("stock_quantity").asInt()).as("the miss began before the write").isEqualTo(1);

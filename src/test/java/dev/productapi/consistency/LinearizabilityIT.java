@@ -16,6 +16,7 @@ import dev.productapi.support.MissPathGate;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The first promise, checked as a client sees it: no read sent after a write's response
@@ -92,12 +93,12 @@ class LinearizabilityIT {
 		});
 
 		assertNoStaleRead(result);
-		Await.until("the outbox drains", Duration.ofSeconds(15), () -> faulty.app().pendingInvalidations() == 0);
+		await("the outbox drains").atMost(Duration.ofSeconds(15)).until(() -> faulty.app().pendingInvalidations() == 0);
 	}
 
 	@Test
 	void noStaleReadWithTheNearCache() throws Exception {
-		Await.until("the near cache tracks Redis", Duration.ofSeconds(10), LinearizabilityIT::nearCacheServes);
+		await("the near cache tracks Redis").atMost(Duration.ofSeconds(10)).until(LinearizabilityIT::nearCacheServes);
 
 		Result result = HistoryLoad.named("near cache", near.api()).run(RUN, () -> {
 		});

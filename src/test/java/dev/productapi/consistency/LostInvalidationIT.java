@@ -11,10 +11,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A write whose invalidation cannot reach Redis: Redis comes back with the old value
@@ -71,8 +71,8 @@ class LostInvalidationIT {
 
 	private String cachedProduct(String price) {
 		String id = api.create("Outbox", price, 1);
-		Await.until("the product is cached", Duration.ofSeconds(5),
-				() -> "HIT".equals(api.get("/products/" + id).cache()));
+		await("the product is cached").atMost(Duration.ofSeconds(5))
+			.until(() -> "HIT".equals(api.get("/products/" + id).cache()));
 		return id;
 	}
 
@@ -82,13 +82,13 @@ class LostInvalidationIT {
 			assertThat(priceOf(api.get("/products/" + id))).isEqualTo(newPrice);
 		}
 		assertThat(app.app().pendingInvalidations()).as("invalidations still pending").isZero();
-		Await.until("the outbox gauge reads zero", Duration.ofSeconds(5),
-				() -> api.get("/actuator/prometheus").body().contains("product_cache_invalidations_pending 0.0"));
+		await("the outbox gauge reads zero").atMost(Duration.ofSeconds(5))
+			.until(() -> api.get("/actuator/prometheus").body().contains("product_cache_invalidations_pending 0.0"));
 		String cached = redis.commands().get("product:" + id);
 		assertThat(cached == null || cached.contains("\"price\":" + newPrice)).as("Redis holds " + cached).isTrue();
 		assertThat(priceOf(api.get("/products/" + id))).isEqualTo(newPrice);
-		Await.until("the product is cached again", Duration.ofSeconds(5),
-				() -> "HIT".equals(api.get("/products/" + id).cache()));
+		await("the product is cached again").atMost(Duration.ofSeconds(5))
+			.until(() -> "HIT".equals(api.get("/products/" + id).cache()));
 		assertThat(priceOf(api.get("/products/" + id))).isEqualTo(newPrice);
 	}
 

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.productapi.support.Api;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.Consistency;
 import dev.productapi.support.MissPathGate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Many readers and writers on a few hot ids, with random delays on the miss path to widen
@@ -77,7 +77,7 @@ class RandomizedRaceIT {
 		assertThat(failures.get()).isZero();
 		assertThat(reads.get()).isGreaterThan(100);
 		assertThat(writes.get()).isGreaterThan(20);
-		Await.until("the outbox drains", Duration.ofSeconds(10), () -> app.app().pendingInvalidations() == 0);
+		await("the outbox drains").atMost(Duration.ofSeconds(10)).until(() -> app.app().pendingInvalidations() == 0);
 		assertThat(Consistency.staleEntries(app.redis(), app.app(), ids)).isEmpty();
 		System.out.printf("Randomized race: %d reads, %d writes, %.0f stale sets prevented%n", reads.get(),
 				writes.get(), app.app().counter("product.cache.stale.sets.prevented"));

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.Consistency;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A read/write load while Redis is killed, restarted, frozen and write-paused. No request
@@ -137,7 +137,7 @@ class RedisFaultsUnderLoadIT {
 		}
 
 		assertThat(serverErrors.get()).as("5xx responses").isZero();
-		Await.until("the outbox drains", Duration.ofSeconds(15), () -> app.app().pendingInvalidations() == 0);
+		await("the outbox drains").atMost(Duration.ofSeconds(15)).until(() -> app.app().pendingInvalidations() == 0);
 		for (Map.Entry<String, Integer> write : acknowledged.entrySet()) {
 			assertThat(api.get("/products/" + write.getKey()).json().get("stock_quantity").asInt())
 				.as("stock of %s after its last acknowledged write", write.getKey())

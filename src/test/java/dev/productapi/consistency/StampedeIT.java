@@ -14,11 +14,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.MissPathGate;
 import dev.productapi.support.RunningApp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A burst of reads of a cold key costs the database one read, not one per request. */
 class StampedeIT {
@@ -74,8 +74,8 @@ class StampedeIT {
 		CompletableFuture<List<Response>> responses = CompletableFuture
 			.supplyAsync(() -> burst(id, first.api(), second.api()));
 		gate.awaitRead();
-		Await.until("the other instance gives up waiting and reads the database", Duration.ofSeconds(10),
-				() -> databaseReads() - readsBefore >= 2);
+		await("the other instance gives up waiting and reads the database").atMost(Duration.ofSeconds(10))
+			.until(() -> databaseReads() - readsBefore >= 2);
 		gate.release();
 
 		assertThat(responses.get()).allSatisfy((response) -> assertThat(response.status()).isEqualTo(200));

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.LogCapture;
 import dev.productapi.support.RunningApp;
 import dev.productapi.support.TestPostgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * PostgreSQL crashes under a running API and comes back: what Redis holds is still
@@ -148,12 +148,12 @@ class DatabaseOutageIT {
 		long start = System.nanoTime();
 		postgres.start();
 		long readyAt = System.currentTimeMillis();
-		Await.until("the API says the database is back", Duration.ofSeconds(15),
-				() -> !log.matching(AVAILABILITY_LOGGER, Level.INFO, REACHABLE_AGAIN).isEmpty());
+		await("the API says the database is back").atMost(Duration.ofSeconds(15))
+			.until(() -> !log.matching(AVAILABILITY_LOGGER, Level.INFO, REACHABLE_AGAIN).isEmpty());
 		long noticedMs = log.matching(AVAILABILITY_LOGGER, Level.INFO, REACHABLE_AGAIN).getFirst().getTimeStamp()
 				- readyAt;
 		String[] created = new String[1];
-		Await.until("a write succeeds again", Duration.ofSeconds(15), () -> {
+		await("a write succeeds again").atMost(Duration.ofSeconds(15)).until(() -> {
 			Response response = this.api.post("/products", "{\"name\":\"Back\",\"price\":2.00,\"stock_quantity\":2}");
 			if (response.status() == 201) {
 				created[0] = response.json().get("id").asString();

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.productapi.database.ReadRecorder.Read;
 import dev.productapi.support.Api;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.RunningApp;
 import dev.productapi.support.TestPostgres;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A committed write whose cache invalidation could not reach Redis, and then the database
@@ -64,7 +64,8 @@ class OutboxAcrossDatabaseOutageIT {
 			Runnable restoreRedis) {
 		String id = this.api.create("Outbox", oldPrice, 1);
 		String path = "/products/" + id;
-		Await.until("the product is cached", Duration.ofSeconds(5), () -> "HIT".equals(this.api.get(path).cache()));
+		await("the product is cached").atMost(Duration.ofSeconds(5))
+			.until(() -> "HIT".equals(this.api.get(path).cache()));
 
 		disruptRedis.run();
 		assertThat(this.api.put(path, "{\"price\": " + newPrice + "}").status()).isEqualTo(200);
@@ -80,11 +81,11 @@ class OutboxAcrossDatabaseOutageIT {
 		recorder.awaitMoreReads(5);
 		postgres.start();
 
-		Await.until("a read returns the new price", Duration.ofSeconds(15),
-				() -> newPrice.equals(recorder.last().price()));
+		await("a read returns the new price").atMost(Duration.ofSeconds(15))
+			.until(() -> newPrice.equals(recorder.last().price()));
 		// NaN while the API finds the database unavailable
-		Await.until("the outbox drains", Duration.ofSeconds(15),
-				() -> this.instance.gauge("product.cache.invalidations.pending") == 0.0);
+		await("the outbox drains").atMost(Duration.ofSeconds(15))
+			.until(() -> this.instance.gauge("product.cache.invalidations.pending") == 0.0);
 		recorder.awaitMoreReads(3);
 		List<Read> reads = recorder.stop();
 

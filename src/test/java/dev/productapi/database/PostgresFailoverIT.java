@@ -23,6 +23,8 @@ import dev.productapi.support.RunningApp;
 import dev.productapi.support.TestPostgres;
 import dev.productapi.support.TestRedis;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * The PostgreSQL primary crashes under load and its streaming standby is promoted a
  * second later. The API, given both hosts with {@code targetServerType=primary}, finds
@@ -65,8 +67,8 @@ class PostgresFailoverIT {
 			Await.pause(Duration.ofSeconds(1));
 			standby.promote();
 			long promotedAt = System.nanoTime();
-			Await.until("a write succeeds on the new primary", Duration.ofSeconds(30),
-					() -> firstWriteAfter(load.requests(), goneAt) != null);
+			await("a write succeeds on the new primary").atMost(Duration.ofSeconds(30))
+				.until(() -> firstWriteAfter(load.requests(), goneAt) != null);
 			Await.pause(Duration.ofSeconds(2));
 			List<Request> requests = load.stop();
 
@@ -94,8 +96,8 @@ class PostgresFailoverIT {
 	private static Map<Integer, String> productsReadOtherwiseThanStored(RunningApp app, List<String> ids,
 			Map<Integer, Integer> rows) {
 		// NaN while the API finds the database unavailable
-		Await.until("the outbox drains", Duration.ofSeconds(15),
-				() -> app.gauge("product.cache.invalidations.pending") == 0.0);
+		await("the outbox drains").atMost(Duration.ofSeconds(15))
+			.until(() -> app.gauge("product.cache.invalidations.pending") == 0.0);
 		Map<Integer, String> stale = new HashMap<>();
 		for (int i = 0; i < ids.size(); i++) {
 			for (int read = 0; read < 2; read++) {

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.TcpProxy;
 import dev.productapi.support.TestPostgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The connection to PostgreSQL dies while a write's COMMIT is in flight, so the API
@@ -84,7 +84,8 @@ class UnknownCommitOutcomeIT {
 
 	private String cachedProduct(String name) {
 		String path = "/products/" + this.api.create(name, "10.00", 1);
-		Await.until("the product is cached", Duration.ofSeconds(5), () -> "HIT".equals(this.api.get(path).cache()));
+		await("the product is cached").atMost(Duration.ofSeconds(5))
+			.until(() -> "HIT".equals(this.api.get(path).cache()));
 		return path;
 	}
 
@@ -116,8 +117,8 @@ class UnknownCommitOutcomeIT {
 	}
 
 	private void awaitCachedAgain(String path, String name) {
-		Await.until("the product is cached again", Duration.ofSeconds(5),
-				() -> "HIT".equals(this.api.get(path).cache()));
+		await("the product is cached again").atMost(Duration.ofSeconds(5))
+			.until(() -> "HIT".equals(this.api.get(path).cache()));
 		assertThat(this.api.get(path).json().get("name").asString()).isEqualTo(name);
 	}
 

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.core.env.Environment;
 
 import dev.productapi.support.Api.Response;
-import dev.productapi.support.Await;
 import dev.productapi.support.MissPathGate;
 import dev.productapi.support.MissPathGate.Gate;
 import dev.productapi.support.RunningApp;
@@ -29,6 +28,7 @@ import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A rolling deploy's shutdown, on a real port: readiness falls first, the API keeps
@@ -72,15 +72,15 @@ class ShutdownDrainIT {
 
 			// 1. Readiness answers 503, while new connections are still accepted and
 			// served.
-			Await.until("readiness answers 503", Duration.ofSeconds(10),
-					() -> freshGet(port, "/actuator/health/readiness") == 503);
+			await("readiness answers 503").atMost(Duration.ofSeconds(10))
+				.until(() -> freshGet(port, "/actuator/health/readiness") == 503);
 			assertThat(freshGet(port, SEEDED)).isEqualTo(200);
 			assertThat(freshGet(port, "/actuator/health/liveness")).isEqualTo(200);
 			assertThat(inFlight).isNotDone();
 
 			// 2. After the drain, Tomcat closes its port with the request still in
 			// flight, and the close waits for that request.
-			Await.until("the port refuses connections", Duration.ofSeconds(30), () -> refusesConnections(port));
+			await("the port refuses connections").atMost(Duration.ofSeconds(30)).until(() -> refusesConnections(port));
 			assertThat(inFlight).isNotDone();
 			assertThat(closing).isNotDone();
 

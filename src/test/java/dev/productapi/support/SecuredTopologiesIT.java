@@ -14,6 +14,7 @@ import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The test topologies with a password and TLS: each starts, refuses a client without the
@@ -48,8 +49,8 @@ class SecuredTopologiesIT {
 			RedisNode master = sentinel.master();
 			RedisNode replica = sentinel.replica();
 			master.commands().set("product:1", "before");
-			Await.until("the replica has product:1", Duration.ofSeconds(5),
-					() -> "before".equals(replica.commands().get("product:1")));
+			await("the replica has product:1").atMost(Duration.ofSeconds(5))
+				.until(() -> "before".equals(replica.commands().get("product:1")));
 			assertRefusedWithoutPasswordOrTls(master.port());
 			RedisNode first = sentinel.sentinels().get(0);
 			assertThat(ping(RedisSecurity.NONE.withTls(), first.port())).startsWith("-NOAUTH");
@@ -72,8 +73,8 @@ class SecuredTopologiesIT {
 			// made a replica here: the sentinels may take 10 s or more.
 			master.start();
 			master.commands().replicaof(RedisNode.HOST, replica.port());
-			Await.until("the old master replicates from the new one", Duration.ofSeconds(20),
-					() -> "up".equals(master.info("replication").get("master_link_status")));
+			await("the old master replicates from the new one").atMost(Duration.ofSeconds(20))
+				.until(() -> "up".equals(master.info("replication").get("master_link_status")));
 			assertThat(master.commands().get("product:1")).isEqualTo("after");
 		}
 	}
@@ -102,8 +103,8 @@ class SecuredTopologiesIT {
 			Failover failover = cluster.awaitFailover(other, Duration.ofSeconds(30));
 			log(failover.toString());
 			assertThat(failover.newMaster()).isSameAs(replica);
-			Await.until("the cluster client reads from the new master", Duration.ofSeconds(10),
-					() -> readsThrough(cluster, "product:7", "v7"));
+			await("the cluster client reads from the new master").atMost(Duration.ofSeconds(10))
+				.until(() -> readsThrough(cluster, "product:7", "v7"));
 		}
 	}
 

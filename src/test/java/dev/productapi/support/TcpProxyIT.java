@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The proxy's traps, with pgjdbc as the API uses it (extended protocol, server-prepared
@@ -64,8 +65,9 @@ class TcpProxyIT {
 			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> write(connection, "dropped"))
 				.satisfies((ex) -> assertThat(ex.getSQLState()).startsWith("08"));
 			assertThat(this.proxy.cuts()).isEqualTo(1);
-			Await.until("the server has rolled back", Duration.ofSeconds(5), () -> "0"
-				.equals(postgres.queryString("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in%'")));
+			await("the server has rolled back").atMost(Duration.ofSeconds(5))
+				.until(() -> "0"
+					.equals(postgres.queryString("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in%'")));
 			assertThat(postgres.queryString("SELECT v FROM t WHERE id = 1")).isEqualTo(before);
 		}
 	}

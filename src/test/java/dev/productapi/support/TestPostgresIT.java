@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The test PostgreSQL itself: it crashes and recovers its committed data on the same
@@ -47,8 +48,8 @@ class TestPostgresIT {
 				assertThat(standby.isInRecovery()).isTrue();
 				assertThat(primary.isInRecovery()).isFalse();
 				execute(primary, "INSERT INTO t VALUES ('replicated')");
-				Await.until("the standby has the row", Duration.ofSeconds(10),
-						() -> "2".equals(standby.queryString("SELECT count(*) FROM t")));
+				await("the standby has the row").atMost(Duration.ofSeconds(10))
+					.until(() -> "2".equals(standby.queryString("SELECT count(*) FROM t")));
 				assertThatExceptionOfType(SQLException.class)
 					.isThrownBy(() -> execute(standby, "INSERT INTO t VALUES ('on a standby')"))
 					.withMessageContaining("read-only");

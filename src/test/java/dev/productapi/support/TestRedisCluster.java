@@ -28,6 +28,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A Redis Cluster of the test's own on 127.0.0.1: three masters with one replica each
  * (six {@code redis-server} processes, each with its own temporary directory,
@@ -544,7 +546,7 @@ public final class TestRedisCluster implements AutoCloseable {
 	}
 
 	private static void awaitCondition(String description, Duration timeout, BooleanSupplier condition) {
-		Await.until(description, timeout, () -> {
+		await(description).atMost(timeout).until(() -> {
 			try {
 				return condition.getAsBoolean();
 			}

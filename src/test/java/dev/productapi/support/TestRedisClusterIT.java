@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The Cluster test topology itself: it forms, serves keys, fails over and migrates slots.
@@ -45,8 +46,8 @@ class TestRedisClusterIT {
 			cluster.commands().set("product:1", "before");
 			RedisNode master = cluster.masterFor("product:1");
 			RedisNode replica = cluster.replicaOf(master);
-			Await.until("the replica has product:1", Duration.ofSeconds(5),
-					() -> "before".equals(replica.commands().get("product:1")));
+			await("the replica has product:1").atMost(Duration.ofSeconds(5))
+				.until(() -> "before".equals(replica.commands().get("product:1")));
 
 			master.kill();
 			Failover failover = cluster.awaitFailover(master, Duration.ofSeconds(30));
@@ -60,7 +61,7 @@ class TestRedisClusterIT {
 
 			// the old master comes back empty and becomes the new master's replica
 			master.start();
-			Await.until(master + " replicates " + replica, Duration.ofSeconds(15), () -> {
+			await(master + " replicates " + replica).atMost(Duration.ofSeconds(15)).until(() -> {
 				try {
 					return "after".equals(master.commands().get("product:1")) || isReplicaOf(cluster, master, replica);
 				}

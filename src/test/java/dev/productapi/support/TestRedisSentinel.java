@@ -26,6 +26,8 @@ import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import io.lettuce.core.sentinel.api.sync.RedisSentinelCommands;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A Redis Sentinel deployment of the test's own on 127.0.0.1: one master, one replica and
  * three sentinels (quorum 2) monitoring the master as {@link #masterName()}, each process
@@ -517,7 +519,7 @@ public final class TestRedisSentinel implements AutoCloseable {
 	}
 
 	private static void awaitCondition(String description, Duration timeout, BooleanSupplier condition) {
-		Await.until(description, timeout, () -> {
+		await(description).atMost(timeout).until(() -> {
 			try {
 				return condition.getAsBoolean();
 			}

@@ -9,6 +9,7 @@ import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The Sentinel test topology itself: it starts, fails over, and can lose acknowledged
@@ -28,8 +29,8 @@ class TestRedisSentinelIT {
 			assertThat(replica.role()).isEqualTo("slave");
 
 			master.commands().set("product:1", "before");
-			Await.until("the replica has product:1", Duration.ofSeconds(5),
-					() -> "before".equals(replica.commands().get("product:1")));
+			await("the replica has product:1").atMost(Duration.ofSeconds(5))
+				.until(() -> "before".equals(replica.commands().get("product:1")));
 
 			master.kill();
 			Failover failover = sentinel.awaitFailover(Duration.ofSeconds(30));

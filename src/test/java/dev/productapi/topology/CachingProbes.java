@@ -10,6 +10,7 @@ import dev.productapi.support.Api.Response;
 import dev.productapi.support.Await;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tells when caching resumed after a failover: one product per instance, created before
@@ -65,8 +66,8 @@ final class CachingProbes {
 		for (int i = 0; i < count; i++) {
 			Api api = instances.get(i);
 			String other = ids.get((i + 1) % count);
-			Await.until("instance " + i + " serves the other instance's fill from the cache", timeout,
-					() -> "HIT".equals(api.get("/products/" + other).cache()));
+			await("instance " + i + " serves the other instance's fill from the cache").atMost(timeout)
+				.until(() -> "HIT".equals(api.get("/products/" + other).cache()));
 		}
 		return resumedAt;
 	}

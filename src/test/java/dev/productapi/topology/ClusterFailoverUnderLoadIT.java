@@ -22,6 +22,7 @@ import dev.productapi.topology.StockLoad.Read;
 import dev.productapi.topology.StockLoad.StaleRead;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two instances under a read/write load on a Redis Cluster, one of whose masters crashes:
@@ -108,7 +109,7 @@ class ClusterFailoverUnderLoadIT {
 				.isSameAs(failover.newMaster());
 		}
 
-		Await.until("the outbox drains", Duration.ofSeconds(15), () -> app.app().pendingInvalidations() == 0);
+		await("the outbox drains").atMost(Duration.ofSeconds(15)).until(() -> app.app().pendingInvalidations() == 0);
 		load.assertLastWritesVisible();
 		assertThat(Consistency.staleEntries(this.cluster.commands(), app.app(), ids))
 			.as("entries in the cluster that disagree with the database")

@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.productapi.support.ApiUnderTest;
-import dev.productapi.support.Await;
 import dev.productapi.support.RedisMonitor;
 import dev.productapi.support.RedisNode;
 import dev.productapi.support.RunningApp;
 import dev.productapi.support.TestRedisCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The near cache on a Redis Cluster, with two instances: each tracks every master, so for
@@ -67,8 +67,8 @@ class ClusterNearCacheIT {
 
 			assertThat(this.b.api().put(path, "{\"price\": 2.00}").status()).isEqualTo(200);
 
-			Await.until("instance A sees instance B's write of " + key + " (on " + owner + ")", PROPAGATION,
-					() -> this.a.api().get(path).body().contains("\"price\":2.00"));
+			await("instance A sees instance B's write of " + key + " (on " + owner + ")").atMost(PROPAGATION)
+				.until(() -> this.a.api().get(path).body().contains("\"price\":2.00"));
 			awaitNearHit(path, "instance A serves the new value of " + key + " from its near cache");
 			assertThat(this.a.api().get(path).body()).contains("\"price\":2.00");
 		}
@@ -86,7 +86,7 @@ class ClusterNearCacheIT {
 	}
 
 	private void awaitNearHit(String path, String description) {
-		Await.until(description, TRACKING_STARTS, () -> {
+		await(description).atMost(TRACKING_STARTS).until(() -> {
 			double before = this.a.counter("product.cache.near.hits");
 			this.a.api().get(path);
 			return this.a.counter("product.cache.near.hits") > before;

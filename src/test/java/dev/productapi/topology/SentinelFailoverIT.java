@@ -18,6 +18,7 @@ import dev.productapi.support.Failover;
 import dev.productapi.support.ReplicationHold;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A Sentinel failover that loses an acknowledged delete, forced deterministically: the
@@ -71,7 +72,7 @@ class SentinelFailoverIT {
 	private static Observed failoverThatLosesTheDeleteOf(ApiUnderTest app) {
 		Api api = app.api();
 		String path = "/products/" + api.create("Failover", "1.00", 1);
-		Await.until("the product is cached", Duration.ofSeconds(10), () -> "HIT".equals(api.get(path).cache()));
+		await("the product is cached").atMost(Duration.ofSeconds(10)).until(() -> "HIT".equals(api.get(path).cache()));
 		Failover failover;
 		try (ReplicationHold hold = app.sentinel().holdBackReplication()) {
 			assertThat(api.put(path, "{\"price\": 2.00}").status()).isEqualTo(200);

@@ -18,6 +18,7 @@ import dev.productapi.topology.StockLoad.Read;
 import dev.productapi.topology.StockLoad.StaleRead;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two instances under a read/write load on a Sentinel group whose master crashes: no
@@ -99,7 +100,7 @@ class SentinelUnderLoadIT {
 		assertThat(reads).as("cache hits after the bound, where a stale entry would have shown")
 			.anyMatch((read) -> read.cache().equals("HIT") && load.instantOf(read.beganNanos()).isAfter(bound));
 
-		Await.until("the outbox drains", Duration.ofSeconds(15), () -> app.app().pendingInvalidations() == 0);
+		await("the outbox drains").atMost(Duration.ofSeconds(15)).until(() -> app.app().pendingInvalidations() == 0);
 		load.assertLastWritesVisible();
 		assertThat(Consistency.staleEntries(app.sentinel().master().commands(), app.app(), ids))
 			.as("entries on the new master that disagree with the database")
