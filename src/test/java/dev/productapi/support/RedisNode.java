@@ -238,7 +238,7 @@ public final class RedisNode implements AutoCloseable {
 			}
 			this.process = null;
 			this.frozen = false;
-			this.lastDisruption = Instant.now();
+			this.lastDisruption = TestTime.now();
 		}
 		killed.destroyForcibly();
 		try {
@@ -268,7 +268,7 @@ public final class RedisNode implements AutoCloseable {
 	public void freeze() {
 		signal("STOP");
 		this.frozen = true;
-		this.lastDisruption = Instant.now();
+		this.lastDisruption = TestTime.now();
 	}
 
 	/** Resumes a frozen process with SIGCONT. */

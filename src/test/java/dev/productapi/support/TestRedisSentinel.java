@@ -439,7 +439,7 @@ public final class TestRedisSentinel implements AutoCloseable {
 	 */
 	public Failover awaitFailover(Duration timeout) {
 		RedisNode oldMaster = this.master;
-		Instant begin = Instant.now();
+		Instant begin = TestTime.now();
 		Instant disruptedAt = (oldMaster.lastDisruption() != null) ? oldMaster.lastDisruption() : begin;
 		Map<RedisNode, Instant> writableAt = new HashMap<>();
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -448,7 +448,7 @@ public final class TestRedisSentinel implements AutoCloseable {
 			for (RedisNode node : this.dataNodes) {
 				if (node != oldMaster && node.isRunning() && !node.isFrozen() && !writableAt.containsKey(node)
 						&& node.acceptsWrite(WRITE_PROBE_KEY)) {
-					writableAt.put(node, Instant.now());
+					writableAt.put(node, TestTime.now());
 				}
 			}
 			if (System.nanoTime() - nextSentinelPoll >= 0) {
@@ -457,7 +457,7 @@ public final class TestRedisSentinel implements AutoCloseable {
 				if (agreed != null && agreed != oldMaster && writableAt.containsKey(agreed)
 						&& "master".equals(agreed.role())) {
 					this.master = agreed;
-					return new Failover(oldMaster, agreed, disruptedAt, writableAt.get(agreed), Instant.now());
+					return new Failover(oldMaster, agreed, disruptedAt, writableAt.get(agreed), TestTime.now());
 				}
 			}
 			if (System.nanoTime() - deadline > 0) {

@@ -8,6 +8,7 @@ import java.util.List;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.Await;
+import dev.productapi.support.TestTime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,7 +50,7 @@ final class CachingProbes {
 				assertThat(response.status()).as("probe read on instance %d", i).isEqualTo(200);
 				seen.get(i).add(response.cache());
 				if ("HIT".equals(response.cache())) {
-					resumedAt.set(i, Instant.now());
+					resumedAt.set(i, TestTime.now());
 				}
 			}
 			if (System.nanoTime() - deadline > 0) {

@@ -18,6 +18,7 @@ import dev.productapi.support.Consistency;
 import dev.productapi.support.Failover;
 import dev.productapi.support.RedisNode;
 import dev.productapi.support.TestRedisCluster;
+import dev.productapi.support.TestTime;
 import dev.productapi.topology.StockLoad.Read;
 import dev.productapi.topology.StockLoad.StaleRead;
 
@@ -78,7 +79,7 @@ class ClusterFailoverUnderLoadIT {
 			resumedAt = CachingProbes.awaitCachingResumed(instances, probes, Duration.ofSeconds(20));
 			Instant end = Collections.max(List.of(failover.writableAt().plus(BOUND), Collections.max(resumedAt)))
 				.plus(AFTERWARDS);
-			Await.pause(Duration.between(Instant.now(), end));
+			Await.pause(Duration.between(TestTime.now(), end));
 		}
 
 		Instant bound = failover.writableAt().plus(BOUND);

@@ -16,6 +16,7 @@ import dev.productapi.support.ApiUnderTest;
 import dev.productapi.support.Await;
 import dev.productapi.support.Failover;
 import dev.productapi.support.ReplicationHold;
+import dev.productapi.support.TestTime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -85,10 +86,11 @@ class SentinelFailoverIT {
 		Instant cachingResumedAt = null;
 		Instant pastTheBound = failover.writableAt().plus(BOUND).plusSeconds(1);
 		Instant deadline = failover.writableAt().plusSeconds(20);
-		while ((cachingResumedAt == null || Instant.now().isBefore(pastTheBound)) && Instant.now().isBefore(deadline)) {
+		while ((cachingResumedAt == null || TestTime.now().isBefore(pastTheBound))
+				&& TestTime.now().isBefore(deadline)) {
 			Response response = api.get(path);
 			assertThat(response.status()).isEqualTo(200);
-			Read read = new Read(Instant.now(), priceOf(response), response.cache());
+			Read read = new Read(TestTime.now(), priceOf(response), response.cache());
 			reads.add(read);
 			if ("HIT".equals(read.cache()) && cachingResumedAt == null) {
 				cachingResumedAt = read.at();

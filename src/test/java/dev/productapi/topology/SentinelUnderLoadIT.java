@@ -14,6 +14,7 @@ import dev.productapi.support.ApiUnderTest;
 import dev.productapi.support.Await;
 import dev.productapi.support.Consistency;
 import dev.productapi.support.Failover;
+import dev.productapi.support.TestTime;
 import dev.productapi.topology.StockLoad.Read;
 import dev.productapi.topology.StockLoad.StaleRead;
 
@@ -69,7 +70,7 @@ class SentinelUnderLoadIT {
 			resumedAt = CachingProbes.awaitCachingResumed(instances, probes, Duration.ofSeconds(20));
 			Instant end = Collections.max(List.of(failover.writableAt().plus(BOUND), Collections.max(resumedAt)))
 				.plus(AFTERWARDS);
-			Await.pause(Duration.between(Instant.now(), end));
+			Await.pause(Duration.between(TestTime.now(), end));
 		}
 
 		Instant bound = failover.writableAt().plus(BOUND);
