@@ -6,10 +6,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import dev.productapi.support.ManualTicker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,9 +19,9 @@ class NearCacheTest {
 
 	private static final Duration TTL = Duration.ofMinutes(10);
 
-	private final AtomicLong nanos = new AtomicLong();
+	private final ManualTicker ticker = new ManualTicker(0);
 
-	private final NearCache near = new NearCache(100, TTL, this.nanos::get);
+	private final NearCache near = new NearCache(100, TTL, this.ticker);
 
 	private final UUID id = UUID.randomUUID();
 
@@ -110,9 +111,9 @@ class NearCacheTest {
 	void entriesExpireWithTheCacheTtl() {
 		readFromRedis(this.id, this.json);
 
-		this.nanos.addAndGet(TTL.minusNanos(1).toNanos());
+		this.ticker.advance(TTL.minusNanos(1));
 		assertThat(this.near.getIfPresent(this.id)).isEqualTo(this.json);
-		this.nanos.addAndGet(1);
+		this.ticker.advance(Duration.ofNanos(1));
 		assertThat(this.near.getIfPresent(this.id)).isNull();
 	}
 

@@ -2,7 +2,6 @@ package dev.productapi.cache;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -13,15 +12,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import dev.productapi.support.ManualTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RedisCircuitBreakerTest {
 
 	private static final Duration RETRY = Duration.ofSeconds(1);
 
-	private final AtomicLong nanos = new AtomicLong(42);
+	private final ManualTicker ticker = new ManualTicker(42);
 
-	private final RedisCircuitBreaker breaker = new RedisCircuitBreaker(RETRY, this.nanos::get);
+	private final RedisCircuitBreaker breaker = new RedisCircuitBreaker(RETRY, this.ticker);
 
 	private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
@@ -100,7 +101,7 @@ class RedisCircuitBreakerTest {
 	}
 
 	private void advance(Duration duration) {
-		this.nanos.addAndGet(duration.toNanos());
+		this.ticker.advance(duration);
 	}
 
 	private static Logger logger() {

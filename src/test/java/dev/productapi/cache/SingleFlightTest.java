@@ -1,5 +1,6 @@
 package dev.productapi.cache;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -11,6 +12,7 @@ import dev.productapi.cache.SingleFlight.Flight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 class SingleFlightTest {
 
@@ -28,7 +30,7 @@ class SingleFlightTest {
 			callers.add(Thread.ofPlatform().start(() -> {
 				Flight<String> flight = this.flights.run("k", () -> {
 					loads.incrementAndGet();
-					await(release);
+					awaitRelease(release);
 					return "v";
 				});
 				synchronized (results) {
@@ -66,7 +68,7 @@ class SingleFlightTest {
 			callers.add(Thread.ofPlatform().start(() -> {
 				try {
 					this.flights.run("k", () -> {
-						await(release);
+						awaitRelease(release);
 						throw failure;
 					});
 				}
@@ -105,13 +107,13 @@ class SingleFlightTest {
 	 * Every caller is blocked: the leader in its loader, the others waiting for its
 	 * result.
 	 */
-	private static void awaitAllWaiting(List<Thread> threads) throws InterruptedException {
-		while (!threads.stream().allMatch((thread) -> thread.getState() == Thread.State.WAITING)) {
-			Thread.sleep(1);
-		}
+	private static void awaitAllWaiting(List<Thread> threads) {
+		await("every caller waits").atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(1))
+			.until(() -> threads.stream().allMatch((thread) -> thread.getState() == Thread.State.WAITING));
 	}
 
-	private static void await(CountDownLatch latch) {
+	private static void awaitRelease(CountDownLatch latch) {
 		try {
 			latch.await();
 		}

@@ -7,8 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.productapi.support.RunningApp;
-import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TranslatedSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The documented environment variables, their defaults, and the errors bad values
- * produce.
+ * produce. That the application itself refuses to start with a bad value:
+ * {@link EnvironmentSettingsIT}.
  */
 class EnvironmentSettingsTest {
 
@@ -129,14 +128,6 @@ class EnvironmentSettingsTest {
 			.withMessageStartingWith("API_WRITE_TOKEN must be at least 16 characters")
 			.withMessageNotContaining(token)
 			.satisfies((ex) -> assertThat(ex.variable()).isEqualTo("API_WRITE_TOKEN"));
-	}
-
-	@Test
-	void theApplicationRefusesToStartWithABadSetting() {
-		assertThatThrownBy(
-				() -> RunningApp.start(Map.of("CACHE_TTL_SECONDS", "-5", "DATABASE_URL", TestDatabases.sqlite())))
-			.isInstanceOf(InvalidSettingException.class)
-			.hasMessageContaining("CACHE_TTL_SECONDS");
 	}
 
 	private static Map<String, Object> translate(Map<String, Object> variables) {

@@ -12,6 +12,8 @@ import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.Await;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Reads one product over and over in a virtual thread, from {@link #start} until
  * {@link #stop()}, and keeps what each read returned, so a test can say afterwards that
@@ -51,7 +53,7 @@ final class ReadRecorder {
 	/** Waits until this many more reads have been recorded. */
 	void awaitMoreReads(int count) {
 		int target = reads().size() + count;
-		Await.until(count + " more reads", Duration.ofSeconds(30), () -> reads().size() >= target);
+		await(count + " more reads").atMost(Duration.ofSeconds(30)).until(() -> reads().size() >= target);
 	}
 
 	List<Read> stop() {

@@ -12,19 +12,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.productapi.config.InvalidSettingException;
-import dev.productapi.support.RunningApp;
-import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TestTls;
 import dev.productapi.support.TranslatedSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code REDIS_TLS_CA_CERT}: the CA certificate to trust for Redis's TLS certificate
  * becomes Spring Boot's SSL bundle {@code redis}, once the file is known to hold a PEM
- * certificate, and only with TLS.
+ * certificate, and only with TLS. That the application itself refuses to start without
+ * the file: {@link RedisCaCertificateSettingIT}.
  */
 class RedisCaCertificateSettingTest {
 
@@ -138,16 +136,6 @@ class RedisCaCertificateSettingTest {
 		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> translate(Map.of("REDIS_TLS", "true", "REDIS_TLS_CA_CERT", file.toString())))
 			.withMessageStartingWith("REDIS_TLS_CA_CERT is '" + file + "', but that file holds no PEM certificate");
-	}
-
-	@Test
-	void theApplicationRefusesToStartWithAMissingCaCertificate(@TempDir Path directory) {
-		String missing = directory.resolve("ca.pem").toString();
-		assertThatThrownBy(() -> RunningApp
-			.start(Map.of("REDIS_TLS", "true", "REDIS_TLS_CA_CERT", missing, "DATABASE_URL", TestDatabases.sqlite())))
-			.isInstanceOf(InvalidSettingException.class)
-			.hasMessageContaining("REDIS_TLS_CA_CERT")
-			.hasMessageContaining(missing);
 	}
 
 	private static Map<String, Object> translate(Map<String, Object> variables) {

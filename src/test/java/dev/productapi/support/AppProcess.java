@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.productapi.ProductApiApplication;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * The application in a JVM of its own, for tests of what separate instances do at the
  * same time (in one JVM, Spring Boot's start-up shares global state such as logging).
@@ -53,7 +55,7 @@ public final class AppProcess implements AutoCloseable {
 	}
 
 	public void awaitStarted() {
-		Await.until("the instance has started (see " + this.log + ")", Duration.ofSeconds(60), () -> {
+		await("the instance has started (see " + this.log + ")").atMost(Duration.ofSeconds(60)).until(() -> {
 			if (!this.process.isAlive()) {
 				throw new AssertionError("The instance exited; see " + this.log);
 			}

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
- * Polls a condition until it holds, failing with a message that says what never happened.
+ * Deliberate pauses. Waiting for a condition is Awaitility's
+ * {@code await(description).atMost(timeout).until(condition)}; {@link #until} is left
+ * only for {@code WarmUpTest}, which is being rewritten, and goes once nothing uses it.
  */
 public final class Await {
 
@@ -21,6 +23,10 @@ public final class Await {
 		}
 	}
 
+	/**
+	 * Polls a condition until it holds, failing with a message that says what never
+	 * happened. New code uses Awaitility instead.
+	 */
 	public static void until(String description, Duration timeout, BooleanSupplier condition) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!condition.getAsBoolean()) {

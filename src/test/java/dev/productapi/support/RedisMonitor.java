@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * {@code redis-cli monitor}, for tests: records every command the server executes,
  * including those run inside Lua scripts, so a test can assert the picture the README
@@ -105,8 +107,8 @@ public final class RedisMonitor implements AutoCloseable {
 	public List<Command> commands() {
 		String marker = "monitor-sync-" + UUID.randomUUID();
 		this.echo.accept(marker);
-		Await.until("the monitor sees " + marker, Duration.ofSeconds(5),
-				() -> snapshot().stream().anyMatch((command) -> command.words().contains(marker)));
+		await("the monitor sees " + marker).atMost(Duration.ofSeconds(5))
+			.until(() -> snapshot().stream().anyMatch((command) -> command.words().contains(marker)));
 		return snapshot();
 	}
 

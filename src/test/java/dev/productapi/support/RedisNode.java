@@ -31,6 +31,9 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import org.awaitility.core.ConditionTimeoutException;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * One {@code redis-server} process of a test topology ({@link TestRedisSentinel},
@@ -205,20 +208,23 @@ public final class RedisNode implements AutoCloseable {
 	 * exits.
 	 */
 	void awaitReady(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!answersPing()) {
-			Process current;
-			synchronized (this) {
-				current = this.process;
-			}
-			if (current == null || !current.isAlive()) {
-				throw new StartFailure(this + " exited while starting:\n" + logTail(20));
-			}
-			if (System.nanoTime() - deadline > 0) {
-				throw new StartFailure(
-						this + " did not answer PING within " + timeout.toMillis() + " ms:\n" + logTail(20));
-			}
-			sleep(10);
+		try {
+			await(this + " answers PING").atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> {
+				if (answersPing()) {
+					return true;
+				}
+				Process current;
+				synchronized (this) {
+					current = this.process;
+				}
+				if (current == null || !current.isAlive()) {
+					throw new StartFailure(this + " exited while starting:\n" + logTail(20));
+				}
+				return false;
+			});
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new StartFailure(this + " did not answer PING within " + timeout.toMillis() + " ms:\n" + logTail(20));
 		}
 	}
 
@@ -232,7 +238,7 @@ public final class RedisNode implements AutoCloseable {
 			}
 			this.process = null;
 			this.frozen = false;
-			this.lastDisruption = Instant.now();
+			this.lastDisruption = TestTime.now();
 		}
 		killed.destroyForcibly();
 		try {
@@ -262,7 +268,7 @@ public final class RedisNode implements AutoCloseable {
 	public void freeze() {
 		signal("STOP");
 		this.frozen = true;
-		this.lastDisruption = Instant.now();
+		this.lastDisruption = TestTime.now();
 	}
 
 	/** Resumes a frozen process with SIGCONT. */

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import io.lettuce.core.KillArgs;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Replication held back between a master and its replica, as
  * {@link TestRedisSentinel#holdBackReplication()} and
@@ -28,7 +30,7 @@ public final class ReplicationHold implements AutoCloseable {
 	}
 
 	static ReplicationHold start(RedisNode master, RedisNode replica) {
-		Await.until(replica + " has everything " + master + " has", Duration.ofSeconds(10), () -> {
+		await(replica + " has everything " + master + " has").atMost(Duration.ofSeconds(10)).until(() -> {
 			try {
 				long masterOffset = Long.parseLong(master.info("replication").get("master_repl_offset"));
 				Map<String, String> replication = replica.info("replication");
@@ -41,8 +43,8 @@ public final class ReplicationHold implements AutoCloseable {
 		});
 		replica.freeze();
 		master.commands().clientKill(KillArgs.Builder.typeSlave());
-		Await.until(master + " has no replica connected", Duration.ofSeconds(5),
-				() -> "0".equals(master.info("replication").get("connected_slaves")));
+		await(master + " has no replica connected").atMost(Duration.ofSeconds(5))
+			.until(() -> "0".equals(master.info("replication").get("connected_slaves")));
 		return new ReplicationHold(master, replica);
 	}
 

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A TCP proxy on 127.0.0.1 in front of a PostgreSQL server, for putting between the API
  * and its database ({@code DATABASE_URL} names {@link #port()}), that can break a
@@ -139,7 +141,7 @@ public final class TcpProxy implements AutoCloseable {
 
 	/** Waits until the armed trap has been sprung. */
 	public void awaitSprung(Duration timeout) {
-		Await.until("the proxy's armed COMMIT has come", timeout, () -> !isArmed());
+		await("the proxy's armed COMMIT has come").atMost(timeout).until(() -> !isArmed());
 	}
 
 	private void accept() {

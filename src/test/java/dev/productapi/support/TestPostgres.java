@@ -24,9 +24,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A PostgreSQL server of the test's own, on 127.0.0.1, a free port and a temporary data
@@ -229,8 +232,8 @@ public final class TestPostgres implements AutoCloseable, BeforeAllCallback, Aft
 			appendLine(standby.data().resolve("standby.signal"), "");
 		}
 		standby.start();
-		Await.until(standby + " streams from " + this, START_TIMEOUT,
-				() -> "streaming".equals(standby.queryString("SELECT status FROM pg_stat_wal_receiver")));
+		await(standby + " streams from " + this).atMost(START_TIMEOUT)
+			.until(() -> "streaming".equals(standby.queryString("SELECT status FROM pg_stat_wal_receiver")));
 		return standby;
 	}
 
@@ -239,7 +242,7 @@ public final class TestPostgres implements AutoCloseable, BeforeAllCallback, Aft
 		if (!"t".equals(queryString("SELECT pg_promote(true, 60)"))) {
 			throw new IllegalStateException(this + " was not promoted within 60 s; see " + log());
 		}
-		Await.until(this + " is out of recovery", START_TIMEOUT, () -> !isInRecovery());
+		await(this + " is out of recovery").atMost(START_TIMEOUT).until(() -> !isInRecovery());
 	}
 
 	/** Whether the server is a standby (in recovery). */
@@ -304,22 +307,23 @@ public final class TestPostgres implements AutoCloseable, BeforeAllCallback, Aft
 	}
 
 	private void awaitReady() {
-		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-		while (true) {
-			try (Connection connection = connect("postgres")) {
-				return;
-			}
-			catch (SQLException ex) {
-				// still starting, or recovering
-			}
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException(this + " exited while starting:\n" + logTail(30));
-			}
-			if (System.nanoTime() - deadline > 0) {
-				throw new IllegalStateException(this + " did not accept connections within " + START_TIMEOUT.toSeconds()
-						+ " s:\n" + logTail(30));
-			}
-			Await.pause(Duration.ofMillis(50));
+		try {
+			await(this + " accepts connections").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+				try (Connection connection = connect("postgres")) {
+					return true;
+				}
+				catch (SQLException ex) {
+					// still starting, or recovering
+				}
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException(this + " exited while starting:\n" + logTail(30));
+				}
+				return false;
+			});
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new IllegalStateException(
+					this + " did not accept connections within " + START_TIMEOUT.toSeconds() + " s:\n" + logTail(30));
 		}
 	}
 

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A real Redis server of the test's own, on a free port, that the test may stop, restart,
  * freeze and thaw. Uses {@code redis-server} from the PATH when there is one, otherwise
@@ -104,7 +106,7 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, AfterA
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		Await.until("Redis on port " + this.port + " answers PING", Duration.ofSeconds(10), this::answersPing);
+		await("Redis on port " + this.port + " answers PING").atMost(Duration.ofSeconds(10)).until(this::answersPing);
 	}
 
 	/** Stops the server abruptly, as a crash would; its data is gone. */

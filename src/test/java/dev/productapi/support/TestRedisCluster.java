@@ -28,6 +28,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A Redis Cluster of the test's own on 127.0.0.1: three masters with one replica each
  * (six {@code redis-server} processes, each with its own temporary directory,
@@ -293,7 +295,7 @@ public final class TestRedisCluster implements AutoCloseable {
 	 * ({@link RedisNode#kill()}, {@link RedisNode#freeze()}).
 	 */
 	public Failover awaitFailover(RedisNode master, Duration timeout) {
-		Instant begin = Instant.now();
+		Instant begin = TestTime.now();
 		Instant disruptedAt = (master.lastDisruption() != null) ? master.lastDisruption() : begin;
 		String masterId = nodeId(master);
 		RedisNode replica = null;
@@ -317,7 +319,7 @@ public final class TestRedisCluster implements AutoCloseable {
 		long nextViewPoll = 0;
 		while (true) {
 			if (writableAt == null && replica.acceptsWrite(probeKey)) {
-				writableAt = Instant.now();
+				writableAt = TestTime.now();
 			}
 			if (writableAt != null && System.nanoTime() - nextViewPoll >= 0) {
 				nextViewPoll = System.nanoTime() + 100_000_000L;
@@ -325,7 +327,7 @@ public final class TestRedisCluster implements AutoCloseable {
 					.anyMatch((entry) -> entry.id().equals(replicaId) && entry.master()
 							&& contains(entry.slots(), expected)))) {
 					refreshClient();
-					return new Failover(master, replica, disruptedAt, writableAt, Instant.now());
+					return new Failover(master, replica, disruptedAt, writableAt, TestTime.now());
 				}
 			}
 			if (System.nanoTime() - deadline > 0) {
@@ -544,7 +546,7 @@ public final class TestRedisCluster implements AutoCloseable {
 	}
 
 	private static void awaitCondition(String description, Duration timeout, BooleanSupplier condition) {
-		Await.until(description, timeout, () -> {
+		await(description).atMost(timeout).until(() -> {
 			try {
 				return condition.getAsBoolean();
 			}

@@ -26,6 +26,8 @@ import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import io.lettuce.core.sentinel.api.sync.RedisSentinelCommands;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A Redis Sentinel deployment of the test's own on 127.0.0.1: one master, one replica and
  * three sentinels (quorum 2) monitoring the master as {@link #masterName()}, each process
@@ -437,7 +439,7 @@ public final class TestRedisSentinel implements AutoCloseable {
 	 */
 	public Failover awaitFailover(Duration timeout) {
 		RedisNode oldMaster = this.master;
-		Instant begin = Instant.now();
+		Instant begin = TestTime.now();
 		Instant disruptedAt = (oldMaster.lastDisruption() != null) ? oldMaster.lastDisruption() : begin;
 		Map<RedisNode, Instant> writableAt = new HashMap<>();
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -446,7 +448,7 @@ public final class TestRedisSentinel implements AutoCloseable {
 			for (RedisNode node : this.dataNodes) {
 				if (node != oldMaster && node.isRunning() && !node.isFrozen() && !writableAt.containsKey(node)
 						&& node.acceptsWrite(WRITE_PROBE_KEY)) {
-					writableAt.put(node, Instant.now());
+					writableAt.put(node, TestTime.now());
 				}
 			}
 			if (System.nanoTime() - nextSentinelPoll >= 0) {
@@ -455,7 +457,7 @@ public final class TestRedisSentinel implements AutoCloseable {
 				if (agreed != null && agreed != oldMaster && writableAt.containsKey(agreed)
 						&& "master".equals(agreed.role())) {
 					this.master = agreed;
-					return new Failover(oldMaster, agreed, disruptedAt, writableAt.get(agreed), Instant.now());
+					return new Failover(oldMaster, agreed, disruptedAt, writableAt.get(agreed), TestTime.now());
 				}
 			}
 			if (System.nanoTime() - deadline > 0) {
@@ -517,7 +519,7 @@ public final class TestRedisSentinel implements AutoCloseable {
 	}
 
 	private static void awaitCondition(String description, Duration timeout, BooleanSupplier condition) {
-		Await.until(description, timeout, () -> {
+		await(description).atMost(timeout).until(() -> {
 			try {
 				return condition.getAsBoolean();
 			}

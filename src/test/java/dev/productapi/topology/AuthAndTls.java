@@ -10,13 +10,13 @@ import org.springframework.boot.test.system.CapturedOutput;
 
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
-import dev.productapi.support.Await;
 import dev.productapi.support.RedisNode;
 import dev.productapi.support.RedisSecurity;
 import dev.productapi.support.RunningApp;
 import dev.productapi.support.TestRedisCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What the password and TLS tests check on each topology: that an API given the right
@@ -88,7 +88,8 @@ final class AuthAndTls {
 	 * for a retry interval.
 	 */
 	static void awaitCaching(Api api) {
-		Await.until("the API caches " + SEEDED, Duration.ofSeconds(20), () -> "HIT".equals(api.get(SEEDED).cache()));
+		await("the API caches " + SEEDED).atMost(Duration.ofSeconds(20))
+			.until(() -> "HIT".equals(api.get(SEEDED).cache()));
 	}
 
 	/**
@@ -98,8 +99,8 @@ final class AuthAndTls {
 	 */
 	static void servesFromTheDatabase(RunningApp app, CapturedOutput output, String reason) {
 		Api api = app.api();
-		Await.until("the instance logs why Redis is unavailable", Duration.ofSeconds(10),
-				() -> output.getOut().contains("Redis is unavailable") && output.getOut().contains(reason));
+		await("the instance logs why Redis is unavailable").atMost(Duration.ofSeconds(10))
+			.until(() -> output.getOut().contains("Redis is unavailable") && output.getOut().contains(reason));
 		for (int i = 0; i < 3; i++) {
 			Response read = api.get(SEEDED);
 			assertThat(read.status()).isEqualTo(200);

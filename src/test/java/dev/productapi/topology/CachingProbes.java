@@ -8,8 +8,10 @@ import java.util.List;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.Await;
+import dev.productapi.support.TestTime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tells when caching resumed after a failover: one product per instance, created before
@@ -48,7 +50,7 @@ final class CachingProbes {
 				assertThat(response.status()).as("probe read on instance %d", i).isEqualTo(200);
 				seen.get(i).add(response.cache());
 				if ("HIT".equals(response.cache())) {
-					resumedAt.set(i, Instant.now());
+					resumedAt.set(i, TestTime.now());
 				}
 			}
 			if (System.nanoTime() - deadline > 0) {
@@ -65,8 +67,8 @@ final class CachingProbes {
 		for (int i = 0; i < count; i++) {
 			Api api = instances.get(i);
 			String other = ids.get((i + 1) % count);
-			Await.until("instance " + i + " serves the other instance's fill from the cache", timeout,
-					() -> "HIT".equals(api.get("/products/" + other).cache()));
+			await("instance " + i + " serves the other instance's fill from the cache").atMost(timeout)
+				.until(() -> "HIT".equals(api.get("/products/" + other).cache()));
 		}
 		return resumedAt;
 	}

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
+import dev.productapi.support.TestTime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * write of its product was acknowledged must show at least that write's stock: a smaller
  * one is a stale read.
  * <p>
- * Times are {@link System#nanoTime()}, converted to {@link Instant}s (the clock of
- * {@code Failover}) with {@link #instantOf}.
+ * Times are {@link System#nanoTime()}, converted to {@link Instant}s on {@link TestTime}
+ * (the clock of {@code Failover}) with {@link #instantOf}.
  */
 final class StockLoad implements AutoCloseable {
 
@@ -42,10 +43,6 @@ final class StockLoad implements AutoCloseable {
 	private final int readers;
 
 	private final int writers;
-
-	private final Instant originInstant = Instant.now();
-
-	private final long originNanos = System.nanoTime();
 
 	private final AtomicBoolean running = new AtomicBoolean();
 
@@ -263,9 +260,9 @@ final class StockLoad implements AutoCloseable {
 		return (low == 0) ? Integer.MIN_VALUE : writes.get(low - 1).stock();
 	}
 
-	/** The wall-clock time of a {@link System#nanoTime()} reading. */
+	/** The instant of a {@link System#nanoTime()} reading, on {@link TestTime}. */
 	Instant instantOf(long nanos) {
-		return this.originInstant.plusNanos(nanos - this.originNanos);
+		return TestTime.of(nanos);
 	}
 
 	/** Milliseconds from {@code from} to {@code to}, for reports. */
