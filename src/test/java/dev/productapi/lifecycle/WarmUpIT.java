@@ -4,10 +4,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 
 import dev.productapi.product.ProductRepository;
 import dev.productapi.support.Api;
@@ -21,9 +28,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The warm-up runs the request path while readiness still refuses traffic, and leaves
- * nothing behind that a client could see.
+ * nothing behind that a client could see, nor a thread of its HTTP client.
  */
-class WarmUpTest {
+class WarmUpIT {
+
+	/**
+	 * The JDK's HTTP clients name their threads
+	 * HttpClient-(client)-SelectorManager/Worker-n.
+	 */
+	private static final Pattern HTTP_CLIENT_THREAD = Pattern.compile("HttpClient-([0-9]+)-.*");
 
 	@RegisterExtension
 	static final TestRedis redis = new TestRedis();
@@ -32,9 +45,11 @@ class WarmUpTest {
 	void readinessRefusesTrafficUntilTheWarmUpIsOverAndTheWarmUpChangesNothing() throws Exception {
 		int port = TestRedis.freePort();
 		Map<String, String> settings = RunningApp.settings(redis, TestDatabases.sqlite(), "API_PORT",
-				String.valueOf(port), "API_WARMUP_SECONDS", "3", "API_WRITE_TOKEN", "warm-up-token-0123456789");
+				String.valueOf(port), "API_WARMUP_SECONDS", "5", "API_WRITE_TOKEN", "warm-up-token-0123456789");
 		Api api = Api.onPort(port);
-		CompletableFuture<RunningApp> starting = CompletableFuture.supplyAsync(() -> RunningApp.start(settings));
+		Set<String> httpClientsBefore = httpClients();
+		CompletableFuture<RunningApp> starting = CompletableFuture
+			.supplyAsync(() -> RunningApp.start(settings, HttpClientsWhenReady.class));
 		List<Integer> readinessDuringStart = new ArrayList<>();
 		Await.until("the server answers", Duration.ofSeconds(60), () -> {
 			try {
@@ -58,6 +73,38 @@ class WarmUpTest {
 			assertThat(sample.json().get("version").asLong()).as("nothing was written").isEqualTo(1);
 		}
 		assertThat(readinessDuringStart).containsOnly(503);
+		Set<String> warmUpClients = HttpClientsWhenReady.clients.stream()
+			.filter((client) -> !httpClientsBefore.contains(client))
+			.collect(Collectors.toSet());
+		// Its executor's threads may still be on their way out when readiness turns UP.
+		Await.until("the warm-up's HTTP client has no thread left", Duration.ofSeconds(10),
+				() -> httpClients().stream().noneMatch(warmUpClients::contains));
+	}
+
+	/** The ids of the JDK HTTP clients that have a thread alive. */
+	private static Set<String> httpClients() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.map((thread) -> HTTP_CLIENT_THREAD.matcher(thread.getName()))
+			.filter(Matcher::matches)
+			.map((matcher) -> matcher.group(1))
+			.collect(Collectors.toSet());
+	}
+
+	/**
+	 * The HTTP clients alive when the application is ready: after the warm-up, before a
+	 * test makes a client of its own.
+	 */
+	static class HttpClientsWhenReady implements ApplicationListener<ApplicationReadyEvent> {
+
+		static volatile Set<String> clients = Set.of();
+
+		@Override
+		public void onApplicationEvent(ApplicationReadyEvent event) {
+			clients = httpClients();
+		}
+
 	}
 
 }
