@@ -19,12 +19,12 @@ import org.springframework.context.ApplicationListener;
 import dev.productapi.product.ProductRepository;
 import dev.productapi.support.Api;
 import dev.productapi.support.Api.Response;
-import dev.productapi.support.Await;
 import dev.productapi.support.RunningApp;
 import dev.productapi.support.TestDatabases;
 import dev.productapi.support.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The warm-up runs the request path while readiness still refuses traffic, and leaves
@@ -51,7 +51,7 @@ class WarmUpIT {
 		CompletableFuture<RunningApp> starting = CompletableFuture
 			.supplyAsync(() -> RunningApp.start(settings, HttpClientsWhenReady.class));
 		List<Integer> readinessDuringStart = new ArrayList<>();
-		Await.until("the server answers", Duration.ofSeconds(60), () -> {
+		await("the server answers").atMost(Duration.ofSeconds(60)).until(() -> {
 			try {
 				readinessDuringStart.add(api.get("/actuator/health/readiness").status());
 				return true;
@@ -77,8 +77,8 @@ class WarmUpIT {
 			.filter((client) -> !httpClientsBefore.contains(client))
 			.collect(Collectors.toSet());
 		// Its executor's threads may still be on their way out when readiness turns UP.
-		Await.until("the warm-up's HTTP client has no thread left", Duration.ofSeconds(10),
-				() -> httpClients().stream().noneMatch(warmUpClients::contains));
+		await("the warm-up's HTTP client has no thread left").atMost(Duration.ofSeconds(10))
+			.until(() -> httpClients().stream().noneMatch(warmUpClients::contains));
 	}
 
 	/** The ids of the JDK HTTP clients that have a thread alive. */
