@@ -1,4 +1,4 @@
-package dev.productapi.api;
+package dev.productapi.idempotency;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,15 +13,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import dev.productapi.idempotency.IdempotencyKeyPurge;
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.ApiUnderTest;
 import dev.productapi.support.CreateGate;
 import dev.productapi.support.Databases;
 
-import static dev.productapi.api.IdempotencyKeyIT.body;
-import static dev.productapi.api.IdempotencyKeyIT.post;
-import static dev.productapi.api.IdempotencyKeyIT.productsNamed;
+import static dev.productapi.idempotency.IdempotencyKeyIT.body;
+import static dev.productapi.idempotency.IdempotencyKeyIT.post;
+import static dev.productapi.idempotency.IdempotencyKeyIT.productsNamed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

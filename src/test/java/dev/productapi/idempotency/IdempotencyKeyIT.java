@@ -1,4 +1,4 @@
-package dev.productapi.api;
+package dev.productapi.idempotency;
 
 import java.util.ArrayList;
 import java.util.List;
