@@ -201,12 +201,23 @@ public class ProductCache {
 		Flight<Load> flight = this.loads.run(id, () -> load(id, database));
 		if (flight.joined() && this.joinerTrustCheck && !flight.value().trustedBy(arrival)) {
 			// The load's read may predate this caller and a write it must see. A look of
-			// its own, begun now, is as good as a first look: a hit stands, and only a
-			// miss costs the database a read. (Going straight to the database, every
-			// caller that arrived during the load's last look at the cache read it once
-			// more: tens of reads for one cold key when that look was slow.)
+			// its own, begun now, is as good as a first look: a hit stands. Otherwise
+			// such callers share one more load rather than each reading the database
+			// (every caller that arrived during a slow last look at the cache would:
+			// tens of reads for one cold key). A load that starts after the one this
+			// caller joined began after this caller arrived, so it is trusted; the same
+			// load, finished but not yet forgotten, is not.
 			CacheLookup lookup = this.redis.lookup(id);
-			return lookup.isHit() ? new CachedRead(lookup.json(), CacheStatus.HIT) : fromDatabase(id, database);
+			if (lookup.isHit()) {
+				return new CachedRead(lookup.json(), CacheStatus.HIT);
+			}
+			if (lookup.state() == CacheLookup.State.SKIPPED || lookup.state() == CacheLookup.State.FAILED) {
+				return fromDatabase(id, database);
+			}
+			flight = this.loads.run(id, () -> load(id, database));
+			if (flight.joined() && !flight.value().trustedBy(arrival)) {
+				return fromDatabase(id, database);
+			}
 		}
 		return flight.value().read();
 	}

@@ -11,19 +11,30 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.datasource.JdbcTransactionObjectSupport;
 import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.DefaultTransactionStatus;
 
 /**
  * A transaction manager whose failed rollback does not replace the failure that caused
- * it.
+ * it, and that never returns a connection to the pool after its commit or rollback
+ * failed.
  * <p>
  * A rollback fails when the connection is already gone (the server crashed, so it
  * discards the transaction itself) or when no transaction ever began (SQLite refused
  * {@code BEGIN IMMEDIATE} as busy). Spring would then log an ERROR with a stack trace and
  * throw the rollback's exception, which says only "Connection is closed", instead of the
- * failure that tells a 503 from a bug. Here the rollback's failure is logged at DEBUG,
- * and the connection is evicted from the pool so that nothing reuses it.
+ * failure that tells a 503 from a bug. Here the rollback's failure is logged at DEBUG.
+ * <p>
+ * Either way, and after a failed commit, the connection's state is unknown, so it is
+ * evicted from the pool. A failed begin is worse: sqlite-jdbc turns its auto-commit flag
+ * off before it sends {@code BEGIN IMMEDIATE}, so a busy begin leaves a pooled connection
+ * that believes a transaction is open, and the next write on it skips the begin and fails
+ * its commit with "no transaction is active" (a 500) once the database is free again.
+ * Spring has already returned that connection to the pool, so every pooled connection is
+ * replaced as it comes back: after a failed begin the database is away or locked, and
+ * connections are cheap to open again.
  */
 class RollbackTolerantTransactionManager extends JdbcTransactionManager {
 
@@ -34,17 +45,45 @@ class RollbackTolerantTransactionManager extends JdbcTransactionManager {
 	}
 
 	@Override
+	protected void doBegin(Object transaction, TransactionDefinition definition) {
+		try {
+			super.doBegin(transaction, definition);
+		}
+		catch (CannotCreateTransactionException ex) {
+			if (obtainDataSource() instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
+				pool.getHikariPoolMXBean().softEvictConnections();
+			}
+			throw ex;
+		}
+	}
+
+	@Override
+	protected void doCommit(DefaultTransactionStatus status) {
+		try {
+			super.doCommit(status);
+		}
+		catch (TransactionException | DataAccessException ex) {
+			evict(status);
+			throw ex;
+		}
+	}
+
+	@Override
 	protected void doRollback(DefaultTransactionStatus status) {
 		try {
 			super.doRollback(status);
 		}
 		catch (TransactionException | DataAccessException ex) {
 			logger.debug("Rollback failed; the connection is discarded", ex);
-			Connection connection = ((JdbcTransactionObjectSupport) status.getTransaction()).getConnectionHolder()
-				.getConnection();
-			if (obtainDataSource() instanceof HikariDataSource pool) {
-				pool.evictConnection(connection);
-			}
+			evict(status);
+		}
+	}
+
+	private void evict(DefaultTransactionStatus status) {
+		Connection connection = ((JdbcTransactionObjectSupport) status.getTransaction()).getConnectionHolder()
+			.getConnection();
+		if (obtainDataSource() instanceof HikariDataSource pool) {
+			pool.evictConnection(connection);
 		}
 	}
 
