@@ -148,8 +148,8 @@ class ProductController {
 		}
 		// A hit from Redis completes on Lettuce's event loop and is written from there,
 		// so
-		// the request's thread neither waits for the reply nor is woken for it; a miss
-		// completes, and is written, where it was finished.
+		// the request's thread neither waits for the reply nor is woken for it. A miss
+		// completes, and is written, on the thread that finished it.
 		AsyncContext async = request.startAsync();
 		reading.whenComplete((product, failure) -> {
 			if (failure != null) {

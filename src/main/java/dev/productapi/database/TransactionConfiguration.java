@@ -18,7 +18,7 @@ class TransactionConfiguration {
 	@Bean
 	JdbcTransactionManager transactionManager(DataSource dataSource,
 			ObjectProvider<TransactionManagerCustomizers> customizers) {
-		JdbcTransactionManager manager = new RollbackTolerantTransactionManager(dataSource);
+		JdbcTransactionManager manager = new ConnectionDiscardingTransactionManager(dataSource);
 		customizers.ifAvailable((customizer) -> customizer.customize(manager));
 		return manager;
 	}

@@ -36,11 +36,11 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
  * replaced as it comes back: after a failed begin the database is away or locked, and
  * connections are cheap to open again.
  */
-class RollbackTolerantTransactionManager extends JdbcTransactionManager {
+class ConnectionDiscardingTransactionManager extends JdbcTransactionManager {
 
-	private static final Logger logger = LoggerFactory.getLogger(RollbackTolerantTransactionManager.class);
+	private static final Logger logger = LoggerFactory.getLogger(ConnectionDiscardingTransactionManager.class);
 
-	RollbackTolerantTransactionManager(DataSource dataSource) {
+	ConnectionDiscardingTransactionManager(DataSource dataSource) {
 		super(dataSource);
 	}
 
