@@ -4,9 +4,9 @@
 if (!exists("conns")) conns = "64 256"
 t1 = word(conns, 1)." connections"
 t2 = words(conns) > 1 ? word(conns, 2)." connections" : ""
-set terminal pngcairo size 1500,460 font "sans,10"
+set terminal pngcairo size 1900,460 font "sans,10"
 set output out
-set multiplot layout 1,(strlen(zipf) > 0 ? 3 : 2)
+set multiplot layout 1,(strlen(zipf) > 0 ? 4 : 3)
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
@@ -23,6 +23,9 @@ set title "p99 latency (median, ms)"
 set yrange [*:*]
 set logscale y
 plot data using 4:xtic(1) title t1, '' using 5 title t2
+
+set title "p99.9 latency (median, ms)"
+plot data using 6:xtic(1) title t1, '' using 7 title t2
 unset logscale y
 
 if (strlen(zipf) > 0) {

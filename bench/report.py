@@ -50,11 +50,11 @@ def fmt(value, pattern="{:.2f}"):
     return "-" if value is None else pattern.format(value)
 
 
-def paired_ratio(scenario, reference, connections):
-    """Median over repeats of scenario/reference requests/s, each pair from the same repeat."""
-    by_repeat = {r["repeat"]: float(r["rps"]) for r in groups.get((reference, connections), [])}
-    ratios = [float(r["rps"]) / by_repeat[r["repeat"]] for r in groups.get((scenario, connections), [])
-              if by_repeat.get(r["repeat"])]
+def paired_ratio(scenario, reference, connections, field="rps"):
+    """Median over repeats of scenario/reference for one field, each pair from the same repeat."""
+    by_repeat = {r["repeat"]: number(r[field]) for r in groups.get((reference, connections), [])}
+    ratios = [number(r[field]) / by_repeat[r["repeat"]] for r in groups.get((scenario, connections), [])
+              if by_repeat.get(r["repeat"]) and number(r[field]) is not None]
     return statistics.median(ratios) if ratios else None
 
 
@@ -111,19 +111,26 @@ if rows:
         f"the machine's cores over loopback. Highest RSS seen: **{max(int(r['rss_mb']) for r in rows)} MB**.",
         "",
         *targets(),
-        "| scenario | connections | requests/s | p50 ms | p99 ms | p99.9 ms | hit ratio | vs (f) | RSS MB | non-2xx | socket errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "\"vs (f)\" columns: the median over repeats of the ratio to the (f) run of the same repeat, for "
+        "requests/s, p99 and p99.9.",
+        "",
+        "| scenario | connections | requests/s | p50 ms | p99 ms | p99.9 ms | hit ratio | vs (f) | p99 vs (f) | "
+        "p99.9 vs (f) | RSS MB | non-2xx | socket errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     order = [k for k in SCENARIOS] + sorted({s for s, _ in groups if s not in SCENARIOS})
     for scenario in order:
         for connections in sorted({c for s, c in groups if s == scenario}):
             group = groups[(scenario, connections)]
-            vs = paired_ratio(scenario, "f-constant", connections) if scenario[0] in "abcdeghi" else None
+            paired = scenario[0] in "abcdeghi"
+            vs, vs99, vs999 = (paired_ratio(scenario, "f-constant", connections, field) if paired else None
+                               for field in ("rps", "p99_ms", "p999_ms"))
             label = SCENARIOS.get(scenario, scenario + " (fixed rate, latency from due time)")
             lines.append(
                 f"| {label} | {connections or '-'} | {median(group, 'rps'):,.0f} | {fmt(median(group, 'p50_ms'))} | "
                 f"{fmt(median(group, 'p99_ms'))} | {fmt(median(group, 'p999_ms'))} | "
-                f"{fmt(median(group, 'hit_ratio'), '{:.3f}')} | {fmt(vs)} | "
+                f"{fmt(median(group, 'hit_ratio'), '{:.3f}')} | {fmt(vs)} | {fmt(vs99, '{:.1f}')} | "
+                f"{fmt(vs999, '{:.1f}')} | "
                 f"{max(int(r['rss_mb']) for r in group)} | {sum(int(r['non2xx']) for r in group)} | "
                 f"{sum(int(r['socket_errors']) for r in group)} |")
     lines.append("")
@@ -272,13 +279,14 @@ open(args.out + ".md", "w").write("\n".join(lines))
 if rows:
     with open(args.out + ".dat", "w") as data:
         shown = connection_counts[:2] + [0] * (2 - len(connection_counts[:2]))
-        data.write(f"# scenario rps{shown[0]} rps{shown[1]} p99_{shown[0]} p99_{shown[1]}\n")
+        data.write(f"# scenario rps{shown[0]} rps{shown[1]} p99_{shown[0]} p99_{shown[1]} "
+                   f"p999_{shown[0]} p999_{shown[1]}\n")
         for scenario in SCENARIOS:
             if not any(s == scenario for s, _ in groups):
                 continue
             values = []
-            for field in ("rps", "p99_ms"):
+            for field in ("rps", "p99_ms", "p999_ms"):
                 for connections in shown:
                     group = groups.get((scenario, connections))
                     values.append(median(group, field) if group else 0)
-            data.write(f'"{scenario}" {values[0]} {values[1]} {values[2]} {values[3]}\n')
+            data.write(f'"{scenario}" ' + " ".join(str(v or 0) for v in values) + "\n")

@@ -321,9 +321,15 @@ fi
 if selected e; then
   log "(e) Redis down: stopping every data node"
   topology_stop_data_nodes
+  # Every read now takes the database path through the open breaker: compile it first.
+  warm $(( WARMUP / 3 )) uniform
+  # Each repeat beside a reference run (f) of its own, which needs no Redis: the ratios of
+  # (e) to (f) then compare runs made seconds apart. Their repeats are named e1, e2, ... so
+  # that the pairs stay apart from the throughput scenarios' pairs.
   for connections in $CONNECTIONS; do
     for (( repeat = 1; repeat <= REPEATS; repeat++ )); do
-      run "e-redis-down" uniform "$connections" "$repeat"
+      run "f-constant" constant "$connections" "e$repeat"
+      run "e-redis-down" uniform "$connections" "e$repeat"
     done
   done
 fi
