@@ -23,6 +23,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.codec.Base16;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.stereotype.Component;
@@ -73,6 +74,12 @@ class RedisEntries {
 		this.fillIfLeasedDigest = Base16.digest(FILL_IF_LEASED.getBytes(StandardCharsets.UTF_8));
 		this.properties = properties;
 		this.breaker = new RedisCircuitBreaker(properties.retryInterval(), Ticker.systemTicker());
+		// The breaker's own state, for alerts and dashboards: the request counters show
+		// an open breaker only as bypasses, mixed with those of pending invalidations.
+		Gauge.builder("product.cache.breaker.open", this.breaker, (breaker) -> breaker.isOpen() ? 1 : 0)
+			.description("1 while the Redis circuit breaker is open (reads skip Redis but for one probe a "
+					+ "second), else 0; it changes only when requests or invalidations reach the cache")
+			.register(meters);
 		this.near = near.orElse(null);
 		this.staleSetsPrevented = Counter.builder("product.cache.stale.sets.prevented")
 			.description("Fills refused because a write invalidated the key while the value was being loaded")

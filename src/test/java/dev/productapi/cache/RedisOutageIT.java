@@ -52,6 +52,7 @@ class RedisOutageIT {
 		Response read = timed(() -> api.get("/products/" + id));
 		assertThat(read.status()).isEqualTo(200);
 		assertThat(read.cache()).isEqualTo("BYPASS");
+		assertThat(app.app().gauge("product.cache.breaker.open")).isEqualTo(1);
 		String created = api.create("Toaster", "25.00", 4);
 		assertThat(api.put("/products/" + id, "{\"stock_quantity\": 9}").status()).isEqualTo(200);
 		assertThat(api.get("/products/" + id).json().get("stock_quantity").asInt()).isEqualTo(9);
@@ -72,6 +73,7 @@ class RedisOutageIT {
 		assertThat(hit.cache()).isEqualTo("HIT");
 		assertThat(hit.json().get("stock_quantity").asInt()).isEqualTo(9);
 		assertThat(api.get("/health").json().get("redis").asString()).isEqualTo("available");
+		assertThat(app.app().gauge("product.cache.breaker.open")).isZero();
 	}
 
 	@Test
