@@ -34,9 +34,6 @@ public class TracedSteps {
 
 	public static final String DATABASE_READ = "product.db.read";
 
-	/** The observations' names start with it; {@link TracingConfiguration} keys on it. */
-	static final String PREFIX = "product.";
-
 	private final ObservationRegistry registry;
 
 	private final Tracer tracer;
