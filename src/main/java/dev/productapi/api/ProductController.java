@@ -6,6 +6,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -51,6 +53,8 @@ class ProductController {
 	static final String CACHE_HEADER = "X-Cache";
 
 	private static final Logger logger = LoggerFactory.getLogger(ProductController.class);
+
+	private static final ContextSnapshotFactory contexts = ContextSnapshotFactory.builder().build();
 
 	/**
 	 * The request attribute that carries a read's failure to the dispatch that answers
@@ -143,30 +147,38 @@ class ProductController {
 		if (reading.isDone()) {
 			// The near cache, a pending invalidation or a skipped Redis answered on this
 			// thread.
-			write(resultOf(reading), notWanted, response);
+			write(id, resultOf(reading), notWanted, response);
 			return;
 		}
 		// A hit from Redis completes on Lettuce's event loop and is written from there,
-		// so
-		// the request's thread neither waits for the reply nor is woken for it. A miss
-		// completes, and is written, on the thread that finished it.
+		// so the request's thread neither waits for the reply nor is woken for it. A miss
+		// completes, and is written, on the thread that finished it. Either thread
+		// answers in the request's context: its trace, and its trace id in log lines.
+		ContextSnapshot context = contexts.captureAll();
 		AsyncContext async = request.startAsync();
 		reading.whenComplete((product, failure) -> {
-			if (failure != null) {
-				request.setAttribute(FAILED_READ, cause(failure));
-				async.dispatch();
-				return;
-			}
-			try {
-				write(product, notWanted, response);
-			}
-			catch (IOException | RuntimeException ex) {
-				logger.debug("Could not answer a product read: {}", ex.getMessage());
-			}
-			finally {
-				async.complete();
+			try (ContextSnapshot.Scope scope = context.setThreadLocals()) {
+				answer(id, product, failure, notWanted, request, response, async);
 			}
 		});
+	}
+
+	private static void answer(UUID id, VersionedJson product, Throwable failure, EntityTags notWanted,
+			HttpServletRequest request, HttpServletResponse response, AsyncContext async) {
+		if (failure != null) {
+			request.setAttribute(FAILED_READ, cause(failure));
+			async.dispatch();
+			return;
+		}
+		try {
+			write(id, product, notWanted, response);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not answer a product read: {}", ex.getMessage());
+		}
+		finally {
+			async.complete();
+		}
 	}
 
 	private static VersionedJson resultOf(CompletableFuture<VersionedJson> done) {
@@ -187,8 +199,10 @@ class ProductController {
 	 * The product, or a 304 if the client has its version; the body goes into the
 	 * server's response buffer, and the server sends it.
 	 */
-	private static void write(VersionedJson product, EntityTags notWanted, HttpServletResponse response)
+	private static void write(UUID id, VersionedJson product, EntityTags notWanted, HttpServletResponse response)
 			throws IOException {
+		// What a request did, for someone following one trace or one product in the logs.
+		logger.debug("Product {} at version {}, cache {}", id, product.version(), product.cacheStatus());
 		response.setHeader(HttpHeaders.ETAG, EntityTags.of(product.version()));
 		response.setHeader(CACHE_HEADER, product.cacheStatus().name());
 		if (notWanted != null && notWanted.matchesWeakly(product.version())) {

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ import org.springframework.stereotype.Component;
 
 import dev.productapi.cache.InvalidationOutbox.Entry;
 import dev.productapi.database.DatabaseAvailability;
+import dev.productapi.tracing.TracedSteps;
 
 /**
  * Makes every committed write's invalidation reach Redis eventually, and keeps reads away
@@ -82,16 +84,19 @@ public class CacheInvalidator implements SchedulingConfigurer, DisposableBean {
 	 */
 	private final Lock removing = new ReentrantLock();
 
+	private final TracedSteps steps;
+
 	@Autowired
 	CacheInvalidator(InvalidationOutbox outbox, RedisEntries redis, CacheProperties properties,
-			DatabaseAvailability database, MeterRegistry meters) {
-		this(outbox, redis::delete, properties.outboxPollInterval(), database::isAvailable, meters);
+			DatabaseAvailability database, MeterRegistry meters, TracedSteps steps) {
+		this(outbox, redis::delete, properties.outboxPollInterval(), database::isAvailable, meters, steps);
 	}
 
 	CacheInvalidator(InvalidationOutbox outbox, Predicate<UUID> delete, Duration pollInterval,
-			BooleanSupplier databaseAvailable, MeterRegistry meters) {
+			BooleanSupplier databaseAvailable, MeterRegistry meters, TracedSteps steps) {
 		this.outbox = outbox;
 		this.delete = delete;
+		this.steps = steps;
 		this.pollInterval = pollInterval;
 		this.databaseAvailable = databaseAvailable;
 		Gauge.builder("product.cache.invalidations.pending", this, CacheInvalidator::undelivered)
@@ -109,7 +114,7 @@ public class CacheInvalidator implements SchedulingConfigurer, DisposableBean {
 
 	/** Deletes the product's cache entry; call after the write committed. */
 	public void invalidate(UUID productId, long entryId) {
-		if (this.delete.test(productId)) {
+		if (delete(productId)) {
 			this.delivered.add(entryId);
 		}
 		else {
@@ -124,9 +129,17 @@ public class CacheInvalidator implements SchedulingConfigurer, DisposableBean {
 	 * did not happen, so it must not be removed by id.
 	 */
 	public void invalidateAfterFailedCommit(UUID productId, long entryId) {
-		if (!this.delete.test(productId)) {
+		if (!delete(productId)) {
 			this.pending.merge(productId, entryId, Math::max);
 		}
+	}
+
+	/** Deletes the product's key; true if Redis confirmed it. */
+	private boolean delete(UUID productId) {
+		Observation deleting = this.steps.start(TracedSteps.INVALIDATE);
+		boolean confirmed = this.delete.test(productId);
+		deleting.lowCardinalityKeyValue("cache.delete", confirmed ? "confirmed" : "unconfirmed").stop();
+		return confirmed;
 	}
 
 	/**
@@ -205,7 +218,7 @@ public class CacheInvalidator implements SchedulingConfigurer, DisposableBean {
 			});
 		}
 		for (Map.Entry<UUID, Long> entry : newest.entrySet()) {
-			if (!this.delete.test(entry.getKey())) {
+			if (!delete(entry.getKey())) {
 				logger.debug("Redis still unavailable; {} cache invalidations pending", this.pending.size());
 				return;
 			}

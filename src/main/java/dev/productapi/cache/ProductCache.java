@@ -16,12 +16,16 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
 
 import org.springframework.stereotype.Component;
 
 import dev.productapi.cache.SingleFlight.Flight;
+import dev.productapi.tracing.TracedSteps;
 
 /**
  * Read-through access to products, cache-aside with leases: the whole read protocol in
@@ -40,6 +44,8 @@ import dev.productapi.cache.SingleFlight.Flight;
 public class ProductCache {
 
 	private static final Duration FILL_POLL_INTERVAL = Duration.ofMillis(5);
+
+	private static final ContextSnapshotFactory contexts = ContextSnapshotFactory.builder().build();
 
 	private final RedisEntries redis;
 
@@ -66,9 +72,12 @@ public class ProductCache {
 
 	private final Counter databaseReads;
 
+	private final TracedSteps steps;
+
 	ProductCache(RedisEntries redis, CacheInvalidator invalidator, Optional<NearCache> near, CacheProperties properties,
-			MeterRegistry meters) {
+			MeterRegistry meters, TracedSteps steps) {
 		this.redis = redis;
+		this.steps = steps;
 		this.invalidator = invalidator;
 		this.near = near.orElse(null);
 		this.leaseWait = properties.leaseWait();
@@ -114,9 +123,16 @@ public class ProductCache {
 				return CompletableFuture.failedFuture(ex);
 			}
 		}
+		// The rest of a miss runs on another thread, in the request's context (its trace,
+		// and so the log lines' trace id), as if on the request's thread.
+		ContextSnapshot context = contexts.captureAll();
 		return looking
 			.thenCompose((lookup) -> lookup.isHit() ? CompletableFuture.completedFuture(finish(id, lookup, database))
-					: CompletableFuture.supplyAsync(() -> finish(id, lookup, database), blocking));
+					: CompletableFuture.supplyAsync(() -> {
+						try (ContextSnapshot.Scope scope = context.setThreadLocals()) {
+							return finish(id, lookup, database);
+						}
+					}, blocking));
 	}
 
 	/**
@@ -124,20 +140,39 @@ public class ProductCache {
 	 * Redis, whose reply completes the future on Lettuce's event loop.
 	 */
 	private CompletableFuture<CacheLookup> lookUp(UUID id) {
+		Observation observation = this.steps.start(TracedSteps.LOOKUP);
 		if (this.invalidator.isPending(id)) {
 			this.requests.get(CacheStatus.BYPASS).increment();
-			return CompletableFuture.completedFuture(CacheLookup.SKIPPED);
+			return CompletableFuture.completedFuture(looked(observation, CacheLookup.SKIPPED));
 		}
 		byte[] local = (this.near != null) ? this.near.getIfPresent(id) : null;
 		if (local != null) {
 			this.nearHits.increment();
 			this.requests.get(CacheStatus.HIT).increment();
-			return CompletableFuture.completedFuture(CacheLookup.found(local));
+			observation.lowCardinalityKeyValue("cache.tier", "near");
+			return CompletableFuture.completedFuture(looked(observation, CacheLookup.found(local)));
 		}
 		return this.redis.lookupAsync(id).thenApply((lookup) -> {
 			count(lookup);
-			return lookup;
+			return looked(observation, lookup);
 		});
+	}
+
+	/** Ends the lookup's span, with the result the request counter counts it under. */
+	private static CacheLookup looked(Observation observation, CacheLookup lookup) {
+		if (!observation.isNoop()) {
+			observation.lowCardinalityKeyValue("cache.result", result(lookup)).stop();
+		}
+		return lookup;
+	}
+
+	private static String result(CacheLookup lookup) {
+		return switch (lookup.state()) {
+			case FOUND, ABSENT -> "hit";
+			case EMPTY, FILLING -> "miss";
+			case SKIPPED -> "bypass";
+			case FAILED -> "error";
+		};
 	}
 
 	/** Finishes a read from what the first look found. */
@@ -223,12 +258,16 @@ public class ProductCache {
 	}
 
 	private Load load(UUID id, Function<UUID, byte[]> database) {
+		Observation leasing = this.steps.start(TracedSteps.LEASE);
 		Lease lease = this.redis.tryLease(id);
+		leasing.lowCardinalityKeyValue("cache.lease", (lease != null) ? "taken" : "held").stop();
 		if (lease != null) {
 			long readBegan = this.readOrder.incrementAndGet();
 			byte[] json = readDatabase(id, database);
 			long fillSent = this.readOrder.incrementAndGet();
+			Observation filling = this.steps.start(TracedSteps.FILL);
 			boolean filled = this.redis.fill(id, lease, json);
+			filling.lowCardinalityKeyValue("cache.fill", filled ? "stored" : "refused").stop();
 			return new Load(new CachedRead(json, CacheStatus.MISS), filled ? fillSent : readBegan);
 		}
 		// Another reader, maybe on another instance, holds the lease: wait a little for

@@ -2,13 +2,24 @@ package dev.productapi.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationContextInitializedEvent;
+import org.springframework.boot.data.redis.autoconfigure.observation.LettuceObservationAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.autoconfigure.NoopTracerAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.OtlpTracingAutoConfiguration;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -29,6 +40,9 @@ import static dev.productapi.config.Setting.DATABASE_TIMEOUT_MS;
 import static dev.productapi.config.Setting.DATABASE_URL;
 import static dev.productapi.config.Setting.DATABASE_USER;
 import static dev.productapi.config.Setting.IDEMPOTENCY_KEY_TTL_SECONDS;
+import static dev.productapi.config.Setting.LOG_FORMAT;
+import static dev.productapi.config.Setting.OTEL_EXPORTER_OTLP_ENDPOINT;
+import static dev.productapi.config.Setting.TRACING_SAMPLING_PROBABILITY;
 
 /**
  * Translates the documented environment variables ({@code API_PORT},
@@ -43,9 +57,60 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 
 	static final String PROPERTY_SOURCE_NAME = "productApiEnvironmentSettings";
 
+	static final String TRACES_ENDPOINT = "management.opentelemetry.tracing.export.otlp.endpoint";
+
+	/**
+	 * Spring Boot's tracing, left out without an endpoint: no tracer, no handler that
+	 * makes a span for every observation, no exemplar lookups, so a request costs what it
+	 * did before tracing existed.
+	 */
+	private static final List<Class<?>> TRACING = List.of(MicrometerTracingAutoConfiguration.class,
+			NoopTracerAutoConfiguration.class, OpenTelemetryTracingAutoConfiguration.class,
+			OtlpTracingAutoConfiguration.class);
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		addBelowTheEnvironment(environment, PROPERTY_SOURCE_NAME, translate(new Variables(environment)));
+		Variables variables = new Variables(environment);
+		// The log format goes in first, on its own: a bad value of any other setting is
+		// then reported in that format.
+		addBelowTheEnvironment(environment, PROPERTY_SOURCE_NAME + "Logging", logging(variables));
+		try {
+			addBelowTheEnvironment(environment, PROPERTY_SOURCE_NAME, translate(variables));
+		}
+		catch (InvalidSettingException ex) {
+			reportOnceLoggingIsSetUp(application, ex);
+		}
+	}
+
+	/**
+	 * Fails the start-up once the logging system is set up, which happens after every
+	 * environment post-processor has run: thrown here, the failure analyzer's report
+	 * would be printed by a logging system not yet configured, as plain text whatever
+	 * {@code LOG_FORMAT} says. Without an application (a test of the translation alone),
+	 * throws at once.
+	 */
+	public static void reportOnceLoggingIsSetUp(SpringApplication application, InvalidSettingException ex) {
+		if (application == null) {
+			throw ex;
+		}
+		application.addListeners(new ApplicationListener<ApplicationEvent>() {
+			@Override
+			public void onApplicationEvent(ApplicationEvent event) {
+				if (event instanceof ApplicationContextInitializedEvent) {
+					throw ex;
+				}
+			}
+		});
+	}
+
+	static Map<String, Object> logging(Variables env) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		if (env.choice(LOG_FORMAT, "text", "json").equals("json")) {
+			// Elastic Common Schema: one JSON object a line, which log shippers read as
+			// it is.
+			properties.put("logging.structured.format.console", "ecs");
+		}
+		return properties;
 	}
 
 	/**
@@ -77,6 +142,8 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 		properties.put("product-api.cache.near.max-entries", env.integer(CACHE_NEAR_MAX_ENTRIES));
 		properties.put("product-api.cache.negative-ttl", env.integer(CACHE_NEGATIVE_TTL_SECONDS) + "s");
 
+		tracing(env, properties);
+
 		DatabaseUrl database = env.database(DATABASE_URL);
 		properties.put("spring.datasource.url", database.jdbcUrl());
 		String user = env.text(DATABASE_USER.name(), database.username());
@@ -102,6 +169,49 @@ public class EnvironmentSettings implements EnvironmentPostProcessor {
 			putIfSet(properties, "spring.flyway.password", password);
 		}
 		return properties;
+	}
+
+	/**
+	 * Tracing is on when an OTLP endpoint is set: {@code OTEL_EXPORTER_OTLP_ENDPOINT}
+	 * (whose signal-specific form and Spring Boot's own property count too). Spans are
+	 * sent over OTLP/HTTP to the endpoint's {@code /v1/traces}, as OpenTelemetry's SDKs
+	 * do with that variable. Without an endpoint, tracing is left out altogether.
+	 */
+	private static void tracing(Variables env, Map<String, Object> properties) {
+		String endpoint = otlpEndpoint(env);
+		properties.put("management.tracing.sampling.probability", env.decimal(TRACING_SAMPLING_PROBABILITY));
+		List<String> excluded = new ArrayList<>();
+		// An observation per Redis command (a timer sample, tags and a context) was an
+		// eighth of all allocation on the cache-hit path; the cache's own counters say
+		// what operators need, and its spans what a trace needs.
+		excluded.add(LettuceObservationAutoConfiguration.class.getName());
+		if (endpoint != null) {
+			properties.put(TRACES_ENDPOINT, endpoint + (endpoint.endsWith("/") ? "" : "/") + "v1/traces");
+		}
+		else if (!env.isSet(TRACES_ENDPOINT) && !env.isSet("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
+			// Nor do logs expect a trace id: their lines stay as they were.
+			properties.put("management.tracing.export.enabled", false);
+			TRACING.forEach((configuration) -> excluded.add(configuration.getName()));
+		}
+		properties.put("spring.autoconfigure.exclude", String.join(",", excluded));
+	}
+
+	private static String otlpEndpoint(Variables env) {
+		String endpoint = env.text(OTEL_EXPORTER_OTLP_ENDPOINT);
+		if (endpoint == null) {
+			return null;
+		}
+		try {
+			URI uri = URI.create(endpoint);
+			if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+				return endpoint;
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// reported below
+		}
+		throw InvalidSettingException.badValue(OTEL_EXPORTER_OTLP_ENDPOINT.name(), endpoint,
+				"an http:// or https:// URL such as http://collector:4318", "none: no tracing");
 	}
 
 	/**

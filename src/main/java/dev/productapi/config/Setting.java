@@ -80,7 +80,15 @@ public enum Setting {
 	CACHE_NEAR_ENABLED("product-api.cache.near.enabled", "false", "an in-process cache in front of Redis"),
 
 	CACHE_NEAR_MAX_ENTRIES("product-api.cache.near.max-entries", "10000", 1, 10_000_000,
-			"products the near cache keeps per instance");
+			"products the near cache keeps per instance"),
+
+	OTEL_EXPORTER_OTLP_ENDPOINT("management.opentelemetry.tracing.export.otlp.endpoint", "none: no tracing",
+			"an OTLP/HTTP collector's base URL; spans go to its /v1/traces"),
+
+	TRACING_SAMPLING_PROBABILITY("management.tracing.sampling.probability", "0.1", 0, 1,
+			"the share of requests traced, a decimal from 0 to 1"),
+
+	LOG_FORMAT("logging.structured.format.console", "text", "text, or json for one ECS JSON object a line");
 
 	private final String property;
 
@@ -114,7 +122,10 @@ public enum Setting {
 		return this.defaultValue;
 	}
 
-	/** The smallest value allowed, or {@code null} for a setting that is not a number. */
+	/**
+	 * The smallest value allowed (for a decimal, too), or {@code null} for a setting that
+	 * is not a number.
+	 */
 	public Integer min() {
 		return this.min;
 	}

@@ -20,6 +20,42 @@ public record Variables(ConfigurableEnvironment environment) {
 		return integer(setting.name(), fallback, setting.min(), setting.max());
 	}
 
+	/** The setting's number, decimals allowed, within its bounds, or its default. */
+	public double decimal(Setting setting) {
+		String name = setting.name();
+		double fallback = Double.parseDouble(setting.defaultValue());
+		String value = text(name, null);
+		if (value == null) {
+			return fallback;
+		}
+		try {
+			double number = Double.parseDouble(value);
+			if (number >= setting.min() && number <= setting.max()) {
+				return number;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below, with the range
+		}
+		throw InvalidSettingException.badValue(name, value,
+				"a number from " + setting.min() + " to " + setting.max() + " (such as 0.25)", fallback);
+	}
+
+	/** One of the values allowed, in lower case, or the setting's default. */
+	public String choice(Setting setting, String... allowed) {
+		String value = text(setting);
+		if (value == null) {
+			return setting.defaultValue();
+		}
+		for (String choice : allowed) {
+			if (choice.equalsIgnoreCase(value)) {
+				return choice;
+			}
+		}
+		throw InvalidSettingException.badValue(setting.name(), value, "one of " + String.join(", ", allowed),
+				setting.defaultValue());
+	}
+
 	/** The setting's true or false, or its default. */
 	public boolean bool(Setting setting) {
 		return bool(setting.name(), Boolean.parseBoolean(setting.defaultValue()));

@@ -46,8 +46,13 @@ public class RedisSettings implements EnvironmentPostProcessor {
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		EnvironmentSettings.addBelowTheEnvironment(environment, PROPERTY_SOURCE_NAME,
-				translate(new Variables(environment)));
+		try {
+			EnvironmentSettings.addBelowTheEnvironment(environment, PROPERTY_SOURCE_NAME,
+					translate(new Variables(environment)));
+		}
+		catch (InvalidSettingException ex) {
+			EnvironmentSettings.reportOnceLoggingIsSetUp(application, ex);
+		}
 	}
 
 	static Map<String, Object> translate(Variables env) {

@@ -15,6 +15,8 @@ import org.sqlite.SQLiteDataSource;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.productapi.tracing.TracedSteps;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,13 +42,14 @@ class CacheInvalidatorIT {
 		Flyway.configure().dataSource(database).locations("classpath:db/migration/sqlite").load().migrate();
 		this.outbox = new InvalidationOutbox(JdbcClient.create(database));
 		this.invalidator = new CacheInvalidator(this.outbox, (id) -> this.redis.test(id), Duration.ofMillis(500),
-				() -> true, new SimpleMeterRegistry());
+				() -> true, new SimpleMeterRegistry(), TracedSteps.none());
 	}
 
 	@Test
 	void aConfirmedDeleteLeavesNothingBehindOnceTheDeliveredRowsAreRemoved() {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		this.invalidator = new CacheInvalidator(this.outbox, (id) -> true, Duration.ofMillis(500), () -> true, meters);
+		this.invalidator = new CacheInvalidator(this.outbox, (id) -> true, Duration.ofMillis(500), () -> true, meters,
+				TracedSteps.none());
 		for (int i = 0; i < 3; i++) {
 			UUID id = UUID.randomUUID();
 			this.invalidator.invalidate(id, this.invalidator.record(id));

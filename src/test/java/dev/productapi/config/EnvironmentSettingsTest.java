@@ -130,6 +130,63 @@ class EnvironmentSettingsTest {
 			.satisfies((ex) -> assertThat(ex.variable()).isEqualTo("API_WRITE_TOKEN"));
 	}
 
+	@Test
+	void withoutAnOtlpEndpointTracingIsLeftOutAndLogsExpectNoTraceId() {
+		Map<String, Object> properties = translate(Map.of());
+
+		assertThat(properties).containsEntry("management.tracing.export.enabled", false)
+			.doesNotContainKey(EnvironmentSettings.TRACES_ENDPOINT);
+		assertThat((String) properties.get("spring.autoconfigure.exclude")).contains("LettuceObservation")
+			.contains("MicrometerTracingAutoConfiguration")
+			.contains("OpenTelemetryTracingAutoConfiguration");
+	}
+
+	@ParameterizedTest(name = "OTEL_EXPORTER_OTLP_ENDPOINT={0}")
+	@ValueSource(strings = { "http://collector:4318", "http://collector:4318/" })
+	void anOtlpEndpointSendsSpansToItsTracesPath(String endpoint) {
+		Map<String, Object> properties = translate(
+				Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint, "TRACING_SAMPLING_PROBABILITY", "0.25"));
+
+		assertThat(properties).containsEntry(EnvironmentSettings.TRACES_ENDPOINT, "http://collector:4318/v1/traces")
+			.containsEntry("management.tracing.sampling.probability", 0.25)
+			.doesNotContainKey("management.tracing.export.enabled");
+		assertThat((String) properties.get("spring.autoconfigure.exclude")).contains("LettuceObservation")
+			.doesNotContain("Tracing");
+	}
+
+	@Test
+	void tracingSamplesATenthOfRequestsByDefault() {
+		assertThat(translate(Map.of())).containsEntry("management.tracing.sampling.probability", 0.1);
+	}
+
+	@ParameterizedTest(name = "TRACING_SAMPLING_PROBABILITY={0}")
+	@ValueSource(strings = { "-0.1", "1.5", "ten", "NaN" })
+	void aSamplingProbabilityOutsideZeroToOneIsRejected(String value) {
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> translate(Map.of("TRACING_SAMPLING_PROBABILITY", value)))
+			.withMessageStartingWith(
+					"TRACING_SAMPLING_PROBABILITY is '" + value + "', but must be a number from 0 to 1");
+	}
+
+	@ParameterizedTest(name = "OTEL_EXPORTER_OTLP_ENDPOINT={0}")
+	@ValueSource(strings = { "collector:4318", "ftp://collector", "http://" })
+	void anOtlpEndpointThatIsNotAnHttpUrlIsRejected(String value) {
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> translate(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", value)))
+			.withMessageStartingWith(
+					"OTEL_EXPORTER_OTLP_ENDPOINT is '" + value + "', but must be an http:// or https:// URL");
+	}
+
+	@Test
+	void logsAreTextUnlessLogFormatIsJson() {
+		assertThat(translate(Map.of())).doesNotContainKey("logging.structured.format.console");
+		assertThat(translate(Map.of("LOG_FORMAT", "text"))).doesNotContainKey("logging.structured.format.console");
+		assertThat(translate(Map.of("LOG_FORMAT", "JSON"))).containsEntry("logging.structured.format.console", "ecs");
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> translate(Map.of("LOG_FORMAT", "xml")))
+			.withMessage("LOG_FORMAT is 'xml', but must be one of text, json");
+	}
+
 	private static Map<String, Object> translate(Map<String, Object> variables) {
 		return TranslatedSettings.of(variables);
 	}

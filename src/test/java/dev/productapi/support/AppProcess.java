@@ -68,6 +68,30 @@ public final class AppProcess implements AutoCloseable {
 		});
 	}
 
+	/** Waits for the process to exit by itself, and returns its exit code. */
+	public int awaitExit() {
+		try {
+			if (!this.process.waitFor(60, TimeUnit.SECONDS)) {
+				throw new AssertionError("The instance is still running after 60 s; see " + this.log);
+			}
+			return this.process.exitValue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	/** What the process printed so far, standard output and error, line by line. */
+	public List<String> output() {
+		try {
+			return Files.readAllLines(this.log);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	@Override
 	public void close() {
 		this.process.destroy();

@@ -98,6 +98,11 @@ public final class RunningApp implements AutoCloseable {
 		return this.context.getBean(type);
 	}
 
+	/** The names of the beans of this type: none if the application has none. */
+	public String[] beanNames(Class<?> type) {
+		return this.context.getBeanNamesForType(type);
+	}
+
 	@Override
 	public void close() {
 		this.context.close();
