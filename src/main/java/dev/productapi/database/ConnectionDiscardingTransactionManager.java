@@ -1,6 +1,8 @@
 package dev.productapi.database;
 
 import java.sql.Connection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -8,6 +10,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.datasource.JdbcTransactionObjectSupport;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -35,26 +38,68 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
  * Spring has already returned that connection to the pool, so every pooled connection is
  * replaced as it comes back: after a failed begin the database is away or locked, and
  * connections are cheap to open again.
+ * <p>
+ * On SQLite, a transaction that may write waits for its turn with {@link SingleWriter}
+ * before it takes a connection, and gives the turn back when it ends.
  */
 class ConnectionDiscardingTransactionManager extends JdbcTransactionManager {
 
 	private static final Logger logger = LoggerFactory.getLogger(ConnectionDiscardingTransactionManager.class);
 
-	ConnectionDiscardingTransactionManager(DataSource dataSource) {
+	/** Null where the database takes concurrent writers. */
+	private final SingleWriter writer;
+
+	/** The transactions that hold the writer's turn. */
+	private final Set<Object> writing = ConcurrentHashMap.newKeySet();
+
+	ConnectionDiscardingTransactionManager(DataSource dataSource, SingleWriter writer) {
 		super(dataSource);
+		this.writer = writer;
 	}
 
 	@Override
 	protected void doBegin(Object transaction, TransactionDefinition definition) {
+		boolean writes = this.writer != null && !definition.isReadOnly();
+		if (writes) {
+			this.writer.acquire();
+		}
+		boolean begun = false;
 		try {
 			super.doBegin(transaction, definition);
+			begun = true;
 		}
 		catch (CannotCreateTransactionException ex) {
-			if (obtainDataSource() instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
+			HikariDataSource pool = pool();
+			if (pool != null && pool.getHikariPoolMXBean() != null) {
 				pool.getHikariPoolMXBean().softEvictConnections();
 			}
 			throw ex;
 		}
+		finally {
+			if (writes && begun) {
+				this.writing.add(transaction);
+			}
+			else if (writes) {
+				this.writer.release();
+			}
+		}
+	}
+
+	@Override
+	protected void doCleanupAfterCompletion(Object transaction) {
+		try {
+			super.doCleanupAfterCompletion(transaction);
+		}
+		finally {
+			if (this.writing.remove(transaction)) {
+				this.writer.release();
+			}
+		}
+	}
+
+	/** The writes waiting for their turn; 0 where writers do not queue. */
+	int writersWaiting() {
+		return (this.writer != null) ? this.writer.waiting() : 0;
 	}
 
 	@Override
@@ -82,9 +127,14 @@ class ConnectionDiscardingTransactionManager extends JdbcTransactionManager {
 	private void evict(DefaultTransactionStatus status) {
 		Connection connection = ((JdbcTransactionObjectSupport) status.getTransaction()).getConnectionHolder()
 			.getConnection();
-		if (obtainDataSource() instanceof HikariDataSource pool) {
-			pool.evictConnection(connection);
+		HikariDataSource pool = pool();
+		if (pool != null) {
+			pool.evictConnection(FairConnectionQueue.pooled(connection));
 		}
+	}
+
+	private HikariDataSource pool() {
+		return DataSourceUnwrapper.unwrap(obtainDataSource(), HikariDataSource.class);
 	}
 
 }

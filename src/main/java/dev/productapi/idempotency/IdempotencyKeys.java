@@ -5,9 +5,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Idempotency keys in the database, shared by every instance. Each statement is one
@@ -19,14 +21,20 @@ import org.springframework.stereotype.Repository;
  * <li>{@link #release}: in flight under this token → absent;</li>
  * <li>{@link #deleteExpired}: expired → absent.</li>
  * </ul>
+ * The statements that may run outside a create's transaction run in one of their own: on
+ * SQLite, a transaction is how a write waits for its turn to write in Java rather than in
+ * SQLite's busy handler, which holds a carrier thread while it waits.
  */
 @Repository
 class IdempotencyKeys {
 
 	private final JdbcClient jdbc;
 
-	IdempotencyKeys(JdbcClient jdbc) {
+	private final TransactionTemplate transactions;
+
+	IdempotencyKeys(JdbcClient jdbc, TransactionTemplate transactions) {
 		this.jdbc = jdbc;
+		this.transactions = transactions;
 	}
 
 	/**
@@ -36,7 +44,7 @@ class IdempotencyKeys {
 	 * whether this request holds the key now.
 	 */
 	boolean claim(String key, String fingerprint, UUID token, long now, long expiresAt, long abandonedBefore) {
-		return this.jdbc.sql("""
+		return inTransaction(() -> this.jdbc.sql("""
 				INSERT INTO idempotency_keys
 				    (idempotency_key, fingerprint, state, claim_token, created_at_ms, expires_at_ms)
 				VALUES (:key, :fingerprint, 'in_flight', :token, :now, :expiresAt)
@@ -53,7 +61,7 @@ class IdempotencyKeys {
 			.param("now", now)
 			.param("expiresAt", expiresAt)
 			.param("abandonedBefore", abandonedBefore)
-			.update() == 1;
+			.update()) == 1;
 	}
 
 	Optional<StoredKey> find(String key) {
@@ -84,10 +92,10 @@ class IdempotencyKeys {
 	 * Gives the key up, if the request holding {@code token} still holds it unfinished.
 	 */
 	boolean release(String key, UUID token) {
-		return this.jdbc
+		return inTransaction(() -> this.jdbc
 			.sql("DELETE FROM idempotency_keys WHERE idempotency_key = ? AND claim_token = ? AND state = 'in_flight'")
 			.params(key, token)
-			.update() == 1;
+			.update()) == 1;
 	}
 
 	/**
@@ -95,10 +103,14 @@ class IdempotencyKeys {
 	 * outer condition is checked again on each row, so a key taken over meanwhile stays.
 	 */
 	int deleteExpired(long now, int limit) {
-		return this.jdbc.sql("""
+		return inTransaction(() -> this.jdbc.sql("""
 				DELETE FROM idempotency_keys WHERE expires_at_ms <= :now AND idempotency_key IN
 				    (SELECT idempotency_key FROM idempotency_keys WHERE expires_at_ms <= :now
-				     ORDER BY expires_at_ms LIMIT :limit)""").param("now", now).param("limit", limit).update();
+				     ORDER BY expires_at_ms LIMIT :limit)""").param("now", now).param("limit", limit).update());
+	}
+
+	private int inTransaction(IntSupplier statement) {
+		return this.transactions.execute((status) -> statement.getAsInt());
 	}
 
 	private static StoredKey map(ResultSet row, int rowNumber) throws SQLException {

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -41,8 +42,9 @@ class StartupReport {
 
 	@EventListener(ApplicationReadyEvent.class)
 	void report() {
-		String database = (this.dataSource instanceof HikariDataSource hikari)
-				? new DatabaseUrl(hikari.getJdbcUrl(), hikari.getUsername(), null).describe() : "(custom data source)";
+		HikariDataSource hikari = DataSourceUnwrapper.unwrap(this.dataSource, HikariDataSource.class);
+		String database = (hikari != null) ? new DatabaseUrl(hikari.getJdbcUrl(), hikari.getUsername(), null).describe()
+				: "(custom data source)";
 		String redisAddress = describe(this.redis);
 		logger.info("Database: {}; Redis: {}{} (command timeout {} ms); cache TTL {} s", database, redisAddress,
 				tls(this.redis), this.redis.getTimeout().toMillis(), this.cache.ttl().toSeconds());

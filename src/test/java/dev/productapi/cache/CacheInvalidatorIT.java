@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.productapi.tracing.TracedSteps;
 
@@ -40,7 +42,8 @@ class CacheInvalidatorIT {
 		SQLiteDataSource database = new SQLiteDataSource();
 		database.setUrl("jdbc:sqlite:" + directory.resolve("outbox.db"));
 		Flyway.configure().dataSource(database).locations("classpath:db/migration/sqlite").load().migrate();
-		this.outbox = new InvalidationOutbox(JdbcClient.create(database));
+		this.outbox = new InvalidationOutbox(JdbcClient.create(database),
+				new TransactionTemplate(new JdbcTransactionManager(database)));
 		this.invalidator = new CacheInvalidator(this.outbox, (id) -> this.redis.test(id), Duration.ofMillis(500),
 				() -> true, new SimpleMeterRegistry(), TracedSteps.none());
 	}
