@@ -5,20 +5,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.micrometer.core.instrument.Clock;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
-import io.micrometer.core.instrument.observation.MeterObservationHandler;
-import io.micrometer.observation.Observation;
-import io.micrometer.tracing.Span;
-import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.exporter.SpanExportingPredicate;
 import io.micrometer.tracing.exporter.SpanFilter;
 import io.micrometer.tracing.exporter.SpanReporter;
-import io.micrometer.tracing.handler.TracingAwareMeterObservationHandler;
-import io.micrometer.tracing.handler.TracingObservationHandler;
 import io.micrometer.tracing.otel.bridge.CompositeSpanExporter;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -26,7 +16,6 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsProperties;
 import org.springframework.boot.micrometer.tracing.autoconfigure.ConditionalOnEnabledTracingExport;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingProperties;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanExporters;
@@ -50,10 +39,9 @@ class TracingConfiguration {
 	 * are dropped. A timer of only the sampled requests' steps would mislead, and
 	 * {@code product_cache_requests_total} already counts every lookup. A filter costs
 	 * nothing outside sampled traces, where the steps are not observed at all; a meter
-	 * handler of its own would be consulted for every observation of every request. With
-	 * tracing exported, the meter handler below leaves the steps alone and the filter is
-	 * not even consulted: a denied meter is not remembered by the registry, so it would
-	 * be looked up and denied again at every start and stop of a step.
+	 * handler of its own would be consulted for every observation of every request. A
+	 * denied meter is not remembered by the registry, so the filter runs at every start
+	 * and stop of a step in a sampled trace: one look-up in a set.
 	 */
 	@Bean
 	MeterFilter noTimersForTracedSteps() {
@@ -61,39 +49,13 @@ class TracingConfiguration {
 	}
 
 	/**
-	 * What replaces two of Spring Boot's tracing beans when spans are exported: each is
-	 * built as Spring Boot builds it, from the same properties, less work that every
-	 * request or every span paid for nothing.
+	 * What replaces Spring Boot's batch span processor when spans are exported.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(BatchSpanProcessor.class)
 	@ConditionalOnEnabledTracingExport
 	@Conditional(OnTracingConfigured.class)
 	static class SpanExport {
-
-		/**
-		 * Spring Boot's meter handler (its {@code DefaultMeterObservationHandler}, with
-		 * {@code management.metrics.observations.ignored-meters}), made aware of tracing
-		 * for sampled spans only.
-		 * <p>
-		 * With a tracer, Spring Boot wraps the meter handler in a
-		 * {@link TracingAwareMeterObservationHandler}, which makes the observation's span
-		 * current while the timer records, so that a Prometheus exemplar can name the
-		 * trace. It does so for every request; making a span current publishes scope
-		 * events and writes the log correlation fields twice. Exemplars are taken from
-		 * sampled traces only ({@code management.tracing.exemplars.include}), so for any
-		 * other span the timer records without it.
-		 */
-		@Bean
-		TracingAwareMeterObservationHandler<Observation.Context> productApiMeterObservationHandler(
-				ObjectProvider<MeterRegistry> registry, Clock clock, MetricsProperties properties, Tracer tracer) {
-			DefaultMeterObservationHandler meters = new DefaultMeterObservationHandler(
-					registry.getIfAvailable(() -> new CompositeMeterRegistry(clock)),
-					properties.getObservations()
-						.getIgnoredMeters()
-						.toArray(DefaultMeterObservationHandler.IgnoredMeters[]::new));
-			return new SampledSpanAwareMeterObservationHandler(meters, tracer);
-		}
 
 		/**
 		 * Spring Boot's batch span processor, with its settings
@@ -131,41 +93,6 @@ class TracingConfiguration {
 				.setScheduleDelay(export.getScheduleDelay());
 			meterProvider.ifAvailable(builder::setMeterProvider);
 			return builder.build();
-		}
-
-	}
-
-	static final class SampledSpanAwareMeterObservationHandler
-			extends TracingAwareMeterObservationHandler<Observation.Context> {
-
-		private final MeterObservationHandler<Observation.Context> meters;
-
-		SampledSpanAwareMeterObservationHandler(MeterObservationHandler<Observation.Context> meters, Tracer tracer) {
-			super(meters, tracer);
-			this.meters = meters;
-		}
-
-		/**
-		 * Not the steps: they are observed for their spans only, and a meter for them
-		 * would be looked up, denied by the filter above and forgotten at every start and
-		 * stop.
-		 */
-		@Override
-		public boolean supportsContext(Observation.Context context) {
-			return !STEPS.contains(context.getName()) && super.supportsContext(context);
-		}
-
-		@Override
-		public void onStop(Observation.Context context) {
-			TracingObservationHandler.TracingContext tracing = context
-				.get(TracingObservationHandler.TracingContext.class);
-			Span span = (tracing != null) ? tracing.getSpan() : null;
-			if (span != null && Boolean.TRUE.equals(span.context().sampled())) {
-				super.onStop(context);
-			}
-			else {
-				this.meters.onStop(context);
-			}
 		}
 
 	}
