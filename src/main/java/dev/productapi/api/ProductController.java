@@ -152,11 +152,21 @@ class ProductController {
 		}
 		// A hit from Redis completes on Lettuce's event loop and is written from there,
 		// so the request's thread neither waits for the reply nor is woken for it. A miss
-		// completes, and is written, on the thread that finished it. Either thread
-		// answers in the request's context: its trace, and its trace id in log lines.
-		ContextSnapshot context = contexts.captureAll();
+		// completes, and is written, on the thread that finished it. What is done there
+		// needs the request's context only for the log lines it writes (a failure is
+		// dispatched back, and Spring's observation filter opens the request's
+		// observation again for that): either thread answers in the request's context,
+		// its trace id in those lines, when this class logs at debug. Otherwise it writes
+		// none, and putting a traced request's context in place and taking it away again
+		// (scopes opened and closed, the log correlation fields written twice) would be
+		// for nothing.
+		ContextSnapshot context = logger.isDebugEnabled() ? contexts.captureAll() : null;
 		AsyncContext async = request.startAsync();
 		reading.whenComplete((product, failure) -> {
+			if (context == null) {
+				answer(id, product, failure, notWanted, request, response, async);
+				return;
+			}
 			try (ContextSnapshot.Scope scope = context.setThreadLocals()) {
 				answer(id, product, failure, notWanted, request, response, async);
 			}
