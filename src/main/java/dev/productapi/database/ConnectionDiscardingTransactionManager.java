@@ -129,7 +129,7 @@ class ConnectionDiscardingTransactionManager extends JdbcTransactionManager {
 			.getConnection();
 		HikariDataSource pool = pool();
 		if (pool != null) {
-			pool.evictConnection(FairConnectionQueue.pooled(connection));
+			pool.evictConnection(connection);
 		}
 	}
 
