@@ -63,25 +63,23 @@ class ConnectionDiscardingTransactionManager extends JdbcTransactionManager {
 		if (writes) {
 			this.writer.acquire();
 		}
-		boolean begun = false;
 		try {
 			super.doBegin(transaction, definition);
-			begun = true;
 		}
-		catch (CannotCreateTransactionException ex) {
-			HikariDataSource pool = pool();
-			if (pool != null && pool.getHikariPoolMXBean() != null) {
-				pool.getHikariPoolMXBean().softEvictConnections();
+		catch (RuntimeException | Error ex) {
+			if (writes) {
+				this.writer.release();
+			}
+			if (ex instanceof CannotCreateTransactionException) {
+				HikariDataSource pool = pool();
+				if (pool != null && pool.getHikariPoolMXBean() != null) {
+					pool.getHikariPoolMXBean().softEvictConnections();
+				}
 			}
 			throw ex;
 		}
-		finally {
-			if (writes && begun) {
-				this.writing.add(transaction);
-			}
-			else if (writes) {
-				this.writer.release();
-			}
+		if (writes) {
+			this.writing.add(transaction);
 		}
 	}
 
