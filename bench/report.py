@@ -9,6 +9,7 @@ from collections import defaultdict
 SCENARIOS = {
     "f-constant": "(f) reference: constant JSON",
     "a-hot": "(a) GET hit, one hot id",
+    "n-nginx": "(n) nginx: (a)'s bytes from a file",
     "h-not-modified": "(h) GET hit, one hot id, If-None-Match: 304",
     "b-uniform": "(b) GET hit, uniform ids",
     "g-batch-20": "(g) GET ?ids= batch of 20 hot ids",
@@ -25,7 +26,7 @@ parser.add_argument("raw")
 parser.add_argument("out")
 for option in ("products", "duration", "repeats", "startup-ms", "plain-startup-ms", "startup-repeats", "jvm", "java",
                "near", "settings", "topology", "database", "scenarios", "zipf", "writes", "failover", "coldstart",
-               "coldstart-steady", "write-rate", "failover-rate", "coldstart-seconds", "steady"):
+               "coldstart-steady", "write-rate", "failover-rate", "coldstart-seconds", "coldstart-launch", "steady"):
     parser.add_argument("--" + option, default="")
 args = parser.parse_args()
 name = os.path.basename(args.out)
@@ -76,6 +77,9 @@ def targets():
         ("GET hit p99", "<= 10 ms", f"{hit_p99:.2f} ms", hit_p99 <= 10),
         ("RSS under load", "<= 300 MB", f"{rss} MB", rss <= 300),
     ]
+    if ("n-nginx", 64) in groups:
+        of_nginx = paired_ratio("a-hot", "n-nginx", 64)
+        checks.insert(1, ("GET hit (a) vs nginx (n)", ">= 0.4", f"{of_nginx:.2f}", of_nginx >= 0.4))
     if args.startup_ms not in ("", "-"):
         checks.insert(2, ("start-up to the first served request", "<= 3000 ms", f"{args.startup_ms} ms",
                           int(args.startup_ms) <= 3000))
@@ -134,6 +138,13 @@ if rows:
                 f"{max(int(r['rss_mb']) for r in group)} | {sum(int(r['non2xx']) for r in group)} | "
                 f"{sum(int(r['socket_errors']) for r in group)} |")
     lines.append("")
+    nginx_counts = sorted(c for s, c in groups if s == "n-nginx")
+    if nginx_counts:
+        lines += ["**Against nginx** serving (a)'s bytes from a file on the same machine (its row's RSS is the "
+                  "API's), median over repeats of the ratio in the same repeat: (a)/(n) "
+                  + ", ".join(f"**{fmt(paired_ratio('a-hot', 'n-nginx', c))}** at {c}" for c in nginx_counts)
+                  + "; (f)/(n) " + ", ".join(f"{fmt(paired_ratio('f-constant', 'n-nginx', c))} at {c}"
+                                             for c in nginx_counts) + ".", ""]
     bypassed = [(s, c, median(g, "bypass_ratio")) for (s, c), g in sorted(groups.items())
                 if "bypass_ratio" in g[0] and (median(g, "bypass_ratio") or 0) > 0.01 and s != "e-redis-down"]
     if bypassed:
@@ -254,24 +265,37 @@ if args.coldstart:
 
     def reached(repeat, share):
         """Seconds since readiness at the end of the first slice with hits/s >= share x steady."""
-        return next((f"{s + 1:.1f}" for s, h, _ in slices[repeat] if h is not None and h >= share * steady_hits), "not reached")
+        return next((s + 1 for s, h, _ in slices[repeat] if h is not None and h >= share * steady_hits), None)
+
+    def launch_to(start, share):
+        """Seconds from launch to the end of the first slice with hits/s >= share x steady."""
+        after = reached(start["repeat"], share)
+        return None if after is None else int(start["ready_ms"]) / 1000 + after
+
+    def worst_p99(repeat):
+        return max((p for _, _, p in slices[repeat] if p is not None), default=None)
+
+    to80 = [launch_to(s, 0.8) for s in starts]
 
     gaps = [(b[0] - a[0] - 1) * 1000 for runs in slices.values() for a, b in zip(runs, runs[1:])]
     gap = f"{statistics.median(gaps):.0f} ms" if gaps else "-"
     lines += ["## Cold start", "",
-              f"Launch → `/actuator/health/readiness` 200, then at once one hot product (a cache hit) at 64 "
+              f"Launch (`{args.coldstart_launch.strip()}`) → `/actuator/health/readiness` 200, then at once one hot product (a cache hit) at 64 "
               f"connections for {args.coldstart_seconds} consecutive 1 s wrk runs. Between two runs there is no "
               f"load while wrk restarts and the metrics are scraped: {gap} (median) in this run; each slice is "
               f"plotted at the time it really ran. Steady state: the same instance after {args.steady}: "
               f"**{steady_hits:,.0f} hits/s, p99 {float(steady['p99_ms']):.2f} ms**.", "",
+              f"**Launch to 80 % of steady hits/s: {fmt(statistics.median(to80) if None not in to80 else None, '{:.1f}')} s** "
+              "(median; the end of the first slice at or above it, counted from launch).", "",
               "| repeat | readiness ms | hits/s in the first second | p99 ms in the first second | "
-              "50 % of steady hits/s after s | 90 % after s |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "worst p99 ms of a slice | 50 % of steady hits/s after s | 90 % after s | launch → 80 %, s |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for s in starts:
         first = slices[s["repeat"]][0] if slices[s["repeat"]] else (0, None, None)
         lines.append(f"| {s['repeat']} | {s['ready_ms']} | {fmt(first[1], '{:,.0f}')} | {fmt(first[2])} | "
-                     f"{reached(s['repeat'], 0.5)} | {reached(s['repeat'], 0.9)} |")
-    lines += [f"| median | **{fmt(median(starts, 'ready_ms'), '{:.0f}')}** | | | | |", "",
+                     f"{fmt(worst_p99(s['repeat']))} | {fmt(reached(s['repeat'], 0.5), '{:.1f}')} | "
+                     f"{fmt(reached(s['repeat'], 0.9), '{:.1f}')} | {fmt(launch_to(s, 0.8), '{:.1f}')} |")
+    lines += [f"| median | **{fmt(median(starts, 'ready_ms'), '{:.0f}')}** | | | | | | |", "",
               f"![cold start: hits/s and p99 per second]({name}-coldstart.png)", ""]
 
 open(args.out + ".md", "w").write("\n".join(lines))

@@ -28,7 +28,7 @@ WARMUP=${BENCH_WARMUP:-30}
 STARTUP_REPEATS=${BENCH_STARTUP_REPEATS:-3}
 TOPOLOGY=${BENCH_TOPOLOGY:-single}
 DATABASE=${BENCH_DATABASE:-sqlite}
-DEFAULT_SCENARIOS="startup f a h b g c d i fixed e"
+DEFAULT_SCENARIOS="startup f a n h b g c d i fixed e coldstart"
 SCENARIOS=${BENCH_SCENARIOS:-$DEFAULT_SCENARIOS}
 WRITE_RATE=${BENCH_WRITE_RATE:-200}
 FAILOVER_REPEATS=${BENCH_FAILOVER_REPEATS:-3}
@@ -36,6 +36,7 @@ FAILOVER_RATE=${BENCH_FAILOVER_RATE:-200}
 FAILOVER_LOAD_SECONDS=${BENCH_FAILOVER_LOAD_SECONDS:-20}
 FAILOVER_TIMEOUT=${BENCH_FAILOVER_TIMEOUT:-60}
 COLDSTART_SECONDS=${BENCH_COLDSTART_SECONDS:-30}
+COLDSTART_JAR=${BENCH_COLDSTART_JAR:-plain}   # plain: java -jar, as the README runs it; aot: as the image
 STEADY_WARMUP=${BENCH_STEADY_WARMUP:-60}
 STEADY_SECONDS=${BENCH_STEADY_SECONDS:-10}
 REUSE_BUILD=${BENCH_REUSE_BUILD:-0}
@@ -56,14 +57,16 @@ source bench/lib/api.sh
 source bench/lib/failover.sh
 # shellcheck source=bench/lib/coldstart.sh
 source bench/lib/coldstart.sh
+# shellcheck source=bench/lib/nginx.sh
+source bench/lib/nginx.sh
 
 selected() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 
 # --- options -----------------------------------------------------------------------------
 
 for scenario in $SCENARIOS; do
-  [[ " startup a b c d e f g h i fixed writes failover coldstart " == *" $scenario "* ]] \
-    || die "unknown scenario '$scenario' in BENCH_SCENARIOS: use startup, a to i, fixed, writes, failover, coldstart"
+  [[ " startup a b c d e f g h i n fixed writes failover coldstart " == *" $scenario "* ]] \
+    || die "unknown scenario '$scenario' in BENCH_SCENARIOS: use startup, a to i, n, fixed, writes, failover, coldstart"
 done
 [[ " single sentinel cluster " == *" $TOPOLOGY "* ]] || die "BENCH_TOPOLOGY is '$TOPOLOGY': use single, sentinel or cluster"
 [[ " sqlite postgres " == *" $DATABASE "* ]] || die "BENCH_DATABASE is '$DATABASE': use sqlite or postgres"
@@ -99,6 +102,7 @@ need gnuplot gnuplot-nox
 need redis-server redis-server
 need redis-cli redis-tools
 need python3 python3
+if selected n; then need nginx nginx-light; fi
 database_check
 
 if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ] && [ -z "${JAVA_HOME:-}" ]; then
@@ -111,6 +115,11 @@ fi
 # smoke runs) when they were trained with the same JVM options; the JVM ignores a cache
 # trained under other options.
 AOT=(-XX:AOTCache="$OUT/app/app.aot" -jar "$OUT/app/product-api.jar")
+case $COLDSTART_JAR in
+  plain) COLDSTART_LAUNCH=(-jar target/product-api.jar) ;;
+  aot) COLDSTART_LAUNCH=("${AOT[@]}") ;;
+  *) die "BENCH_COLDSTART_JAR is plain or aot, not '$COLDSTART_JAR'" ;;
+esac
 if [ "$REUSE_BUILD" = 1 ] && [ -f "$OUT/app/app.aot" ] && [ "$(cat "$OUT/app/trained-with" 2>/dev/null)" = "$JVM_OPTS" ]; then
   log "reusing the jar and AOT cache in $OUT/app (BENCH_REUSE_BUILD=1)"
   find "$OUT" -mindepth 1 -maxdepth 1 ! -name app -exec rm -rf {} +
@@ -133,6 +142,7 @@ cleanup() {
   set +e
   [ -n "$LOAD_PID" ] && stop "$LOAD_PID"
   stop_api
+  nginx_stop
   topology_stop
   database_drop_all
   return 0
@@ -195,6 +205,7 @@ if [ "$NEEDS_API" = 1 ]; then
   log "starting the API (@jvm.options $JVM_OPTS, AOT cache, $DATABASE, $TOPOLOGY)"
   launch "$DB_URL" "${AOT[@]}"
   load_products
+  if selected n; then nginx_start; fi
 fi
 export BENCH_PRODUCTS=$PRODUCTS
 echo "$RAW_HEADER" > "$RAW"
@@ -206,6 +217,7 @@ echo "$RAW_HEADER" > "$RAW"
 SCENARIO_TABLE=(
   "f f-constant constant"
   "a a-hot hot"
+  "n n-nginx hot"
   "h h-not-modified not_modified"
   "b b-uniform uniform"
   "g g-batch-20 batch"
@@ -215,7 +227,7 @@ SCENARIO_TABLE=(
   "i i-list-first list_first"
 )
 THROUGHPUT=0
-for letter in a b c d f g h i; do selected "$letter" && THROUGHPUT=1; done
+for letter in a b c d f g h i n; do selected "$letter" && THROUGHPUT=1; done
 
 # (c) hit ratio over time: each second's hits over that second's lookups.
 sample_hit_ratio() {
@@ -261,7 +273,9 @@ if [ "$THROUGHPUT" = 1 ]; then
         read -r letter name script <<< "$entry"
         selected "$letter" || continue
         sampler=
+        TARGET=$BASE
         case $letter in
+          n) TARGET=$NGINX_BASE ;;
           h) BENCH_ETAG=$(hot_etag); export BENCH_ETAG ;;
           c)
             topology_flushall
@@ -361,6 +375,7 @@ python3 bench/report.py "$RAW" "$RESULTS/$LABEL" "${report_args[@]}" \
   --settings="$EXTRA_SETTINGS" --near "$NEAR" --java "$(java -version 2>&1 | sed -n 1p)" \
   --topology "$(topology_describe)" --database "$DATABASE_DESCRIPTION" --scenarios "$SCENARIOS" \
   --write-rate "$WRITE_RATE" --failover-rate "$FAILOVER_RATE" --coldstart-seconds "$COLDSTART_SECONDS" \
+  --coldstart-launch "java @jvm.options $JVM_OPTS ${COLDSTART_LAUNCH[*]}" \
   --steady "${STEADY_WARMUP}s warm-up, ${STEADY_SECONDS}s measured"
 if [ -f "$RESULTS/$LABEL.dat" ]; then
   zipf=

@@ -70,14 +70,14 @@ ratio() { # numerator denominator: 3 decimals, "-" when nothing was counted
 
 RAW_HEADER="scenario,connections,repeat,rps,p50_ms,p99_ms,p999_ms,requests,non2xx,socket_errors,hit_ratio,rss_mb,share_304,bypass_ratio"
 
-# One wrk run of a scenario, with the hit ratio of its cache lookups (and, for (h), the
-# share of 304 answers) read from the API's metrics around it.
+# One wrk run of a scenario against TARGET (the API unless set), with the hit ratio of its
+# cache lookups (and, for (h), the share of 304 answers) read from the API's metrics around it.
 run() { # scenario script connections repeat
   local scenario=$1 script=$2 connections=$3 repeat=$4 h0 t0 b0 h1 t1 b1 n0 a0 n1 a1 l0 d0 l1 d1 line
   read -r h0 t0 b0 < <(scrape)
   read -r n0 a0 < <(not_modified_count)
   read -r l0 d0 < <(late_deletes)
-  line=$(wrk -t2 -c"$connections" -d"${DURATION}s" --timeout 5s -s "bench/scripts/$script.lua" "$BASE" | grep '^RESULT') \
+  line=$(wrk -t2 -c"$connections" -d"${DURATION}s" --timeout 5s -s "bench/scripts/$script.lua" "${TARGET:-$BASE}" | grep '^RESULT') \
     || die "wrk printed no result for $scenario (is the API still up? $OUT/api.log)"
   read -r h1 t1 b1 < <(scrape)
   read -r n1 a1 < <(not_modified_count)

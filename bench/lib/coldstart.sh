@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # BENCH_SCENARIOS=coldstart: what a freshly started instance serves in its first seconds.
 #
-# Each repeat launches the API as the image runs it (extracted jar, AOT cache) on the loaded
-# database, times launch -> /actuator/health/readiness 200, then at once drives one hot product
+# Each repeat launches the API (COLDSTART_LAUNCH: the plain jar as the README runs it, or the
+# image's extracted jar with its AOT cache) on the loaded database, times launch ->
+# /actuator/health/readiness 200, then at once drives one hot product
 # (a cache hit, scripts/hot.lua, 64 connections) for BENCH_COLDSTART_SECONDS as that many
 # consecutive 1 s wrk runs: one slice each, with its requests/s, p99 and hit ratio (from the
 # API's metrics, scraped between slices). Between two slices wrk restarts and reconnects,
@@ -26,7 +27,7 @@ coldstart_mode() {
     stop_api
     local started
     started=$(now_ms)
-    start_api "$DB_URL" "${AOT[@]}"
+    start_api "$DB_URL" "${COLDSTART_LAUNCH[@]}"
     await_api "$BASE/actuator/health/readiness"
     ready_ms=$(( $(now_ms) - started ))
     echo "$r,$ready_ms" >> "$COLDSTART_CSV"
