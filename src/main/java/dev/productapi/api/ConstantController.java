@@ -31,7 +31,7 @@ class ConstantController {
 		return ResponseEntity.ok()
 			.contentType(MediaType.APPLICATION_JSON)
 			.eTag("\"1\"")
-			.header(ProductController.CACHE_HEADER, "HIT")
+			.header(ProductReads.CACHE_HEADER, "HIT")
 			.body(PRODUCT_SHAPED);
 	}
 

@@ -3,11 +3,7 @@ package dev.productapi.api;
 import java.io.IOException;
 import java.net.URI;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
-import io.micrometer.context.ContextSnapshot;
-import io.micrometer.context.ContextSnapshotFactory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -17,16 +13,12 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -43,34 +35,24 @@ import dev.productapi.idempotency.IdempotentCreates;
 import dev.productapi.product.ExpectedVersions;
 import dev.productapi.product.Product;
 import dev.productapi.product.ProductService;
-import dev.productapi.product.VersionedJson;
 
 @RestController
 @RequestMapping(path = "/products", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Products")
 class ProductController {
 
-	static final String CACHE_HEADER = "X-Cache";
-
-	private static final Logger logger = LoggerFactory.getLogger(ProductController.class);
-
-	private static final ContextSnapshotFactory contexts = ContextSnapshotFactory.builder().build();
-
-	/**
-	 * The request attribute that carries a read's failure to the dispatch that answers
-	 * it.
-	 */
-	private static final String FAILED_READ = ProductController.class.getName() + ".failedRead";
-
 	private final ProductService products;
+
+	private final ProductReads reads;
 
 	private final boolean ifMatchRequired;
 
 	private final IdempotentCreates idempotentCreates;
 
-	ProductController(ProductService products, @Value("${product-api.require-if-match}") boolean ifMatchRequired,
-			IdempotentCreates idempotentCreates) {
+	ProductController(ProductService products, ProductReads reads,
+			@Value("${product-api.require-if-match}") boolean ifMatchRequired, IdempotentCreates idempotentCreates) {
 		this.products = products;
+		this.reads = reads;
 		this.ifMatchRequired = ifMatchRequired;
 		this.idempotentCreates = idempotentCreates;
 	}
@@ -130,99 +112,21 @@ class ProductController {
 			description = "The ETag is the product's version. With If-None-Match naming it, the answer is 304 "
 					+ "without a body; on a cache hit that costs neither a database read nor a JSON parse.")
 	@ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Product.class)),
-			headers = { @Header(name = CACHE_HEADER, description = "HIT, MISS or BYPASS (Redis unavailable)"),
+			headers = {
+					@Header(name = ProductReads.CACHE_HEADER, description = "HIT, MISS or BYPASS (Redis unavailable)"),
 					@Header(name = HttpHeaders.ETAG, description = "The product's version, e.g. \"3\"") })
 	@ApiResponse(responseCode = "304", description = "If-None-Match names the current version")
 	void get(@PathVariable UUID id,
 			@Parameter(example = "\"3\"") @RequestHeader(name = HttpHeaders.IF_NONE_MATCH,
 					required = false) String ifNoneMatch,
 			HttpServletRequest request, HttpServletResponse response) throws IOException {
-		if (request.getAttribute(FAILED_READ) instanceof RuntimeException failure) {
-			// Dispatched back after a read failed off the request's thread: thrown here,
-			// the exception handlers answer it.
-			throw failure;
-		}
+		// The reads that HitFastLane leaves to Spring MVC come here, and so do the reads
+		// that failed, whose failures are thrown here for the exception handlers.
+		ProductReads.rethrowFailedRead(request);
 		EntityTags notWanted = (ifNoneMatch != null) ? EntityTags.parse(HttpHeaders.IF_NONE_MATCH, ifNoneMatch) : null;
-		CompletableFuture<VersionedJson> reading = this.products.read(id);
-		if (reading.isDone()) {
-			// The near cache, a pending invalidation or a skipped Redis answered on this
-			// thread.
-			write(id, resultOf(reading), notWanted, response);
-			return;
+		if (!this.reads.answer(id, notWanted, request, response)) {
+			ProductReads.rethrowFailedRead(request);
 		}
-		// A hit from Redis completes on Lettuce's event loop and is written from there,
-		// so the request's thread neither waits for the reply nor is woken for it. A miss
-		// completes, and is written, on the thread that finished it. What is done there
-		// needs the request's context only for the log lines it writes (a failure is
-		// dispatched back, and Spring's observation filter opens the request's
-		// observation again for that): either thread answers in the request's context,
-		// its trace id in those lines, when this class logs at debug. Otherwise it writes
-		// none, and putting a traced request's context in place and taking it away again
-		// (scopes opened and closed, the log correlation fields written twice) would be
-		// for nothing.
-		ContextSnapshot context = logger.isDebugEnabled() ? contexts.captureAll() : null;
-		AsyncContext async = request.startAsync();
-		reading.whenComplete((product, failure) -> {
-			if (context == null) {
-				answer(id, product, failure, notWanted, request, response, async);
-				return;
-			}
-			try (ContextSnapshot.Scope scope = context.setThreadLocals()) {
-				answer(id, product, failure, notWanted, request, response, async);
-			}
-		});
-	}
-
-	private static void answer(UUID id, VersionedJson product, Throwable failure, EntityTags notWanted,
-			HttpServletRequest request, HttpServletResponse response, AsyncContext async) {
-		if (failure != null) {
-			request.setAttribute(FAILED_READ, cause(failure));
-			async.dispatch();
-			return;
-		}
-		try {
-			write(id, product, notWanted, response);
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not answer a product read: {}", ex.getMessage());
-		}
-		finally {
-			async.complete();
-		}
-	}
-
-	private static VersionedJson resultOf(CompletableFuture<VersionedJson> done) {
-		try {
-			return done.join();
-		}
-		catch (CompletionException ex) {
-			throw cause(ex);
-		}
-	}
-
-	private static RuntimeException cause(Throwable failure) {
-		Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-		return (cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(cause);
-	}
-
-	/**
-	 * The product, or a 304 if the client has its version; the body goes into the
-	 * server's response buffer, and the server sends it.
-	 */
-	private static void write(UUID id, VersionedJson product, EntityTags notWanted, HttpServletResponse response)
-			throws IOException {
-		// What a request did, for someone following one trace or one product in the logs.
-		logger.debug("Product {} at version {}, cache {}", id, product.version(), product.cacheStatus());
-		response.setHeader(HttpHeaders.ETAG, EntityTags.of(product.version()));
-		response.setHeader(CACHE_HEADER, product.cacheStatus().name());
-		if (notWanted != null && notWanted.matchesWeakly(product.version())) {
-			response.setStatus(HttpStatus.NOT_MODIFIED.value());
-			return;
-		}
-		response.setStatus(HttpStatus.OK.value());
-		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-		response.setContentLength(product.json().length);
-		response.getOutputStream().write(product.json());
 	}
 
 	@PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -48,7 +48,7 @@ class TracingIT {
 	@RegisterExtension
 	static final ApiUnderTest app = ApiUnderTest
 		.withSettings("OTEL_EXPORTER_OTLP_ENDPOINT", collector.url(), "TRACING_SAMPLING_PROBABILITY", "1.0",
-				"logging.level.dev.productapi.api.ProductController", "debug",
+				"logging.level.dev.productapi.api.ProductReads", "debug",
 				"management.opentelemetry.tracing.export.schedule-delay", "100ms")
 		.withSources(InMemoryExport.class);
 
