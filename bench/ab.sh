@@ -48,7 +48,7 @@ start() { # name port jar [arg...]
   for a in "$@"; do
     if [[ "$a" == --* ]]; then arguments+=("$a"); else environment+=("$a"); fi
   done
-  env "${environment[@]}" API_PORT="${port[$name]}" DATABASE_URL="jdbc:sqlite:$OUT/$name.db" \
+  env "${environment[@]}" API_PORT="${port[$name]}" DATABASE_URL="jdbc:sqlite:$OUT/$name.db" API_SHUTDOWN_DRAIN_SECONDS=0 \
     "$JAVA" @jvm.options -Xmx256m -jar "$jar" "${arguments[@]}" >"$OUT/$name.log" 2>&1 &
   pid[$name]=$!
   pids+=($!)
