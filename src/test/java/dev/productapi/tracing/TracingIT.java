@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -187,6 +188,11 @@ class TracingIT {
 			.hasAtLeastOneElementOfType(RecordedSpanTaggingReceiverHandler.class)
 			.doesNotHaveAnyElementsOfTypes(TracingAwareMeterObservationHandler.class);
 		assertThat(app.app().beanNames(PropagatingReceiverTracingObservationHandler.class)).hasSize(1);
+	}
+
+	@Test
+	void spansLeaveInBatchesOf2048() {
+		assertThat(app.app().bean(BatchSpanProcessor.class).toString()).contains("maxExportBatchSize=2048");
 	}
 
 	@Test
