@@ -62,7 +62,7 @@ public class TracedSteps {
 		if (!sampled()) {
 			return Observation.NOOP;
 		}
-		return Observation.start(name, this.registry);
+		return Observation.start(name, StepContext::new, this.registry);
 	}
 
 	/**
@@ -73,7 +73,15 @@ public class TracedSteps {
 		if (!sampled()) {
 			return step.get();
 		}
-		return Observation.createNotStarted(name, this.registry).observe(step);
+		return Observation.createNotStarted(name, StepContext::new, this.registry).observe(step);
+	}
+
+	/**
+	 * The context of a step's observation: a span only, which the meter handler leaves
+	 * alone ({@code SampledSpanMeterObservationHandler}).
+	 */
+	public static final class StepContext extends Observation.Context {
+
 	}
 
 	private boolean sampled() {

@@ -1,51 +1,65 @@
 package dev.productapi.tracing;
 
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
-import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.exporter.SpanExportingPredicate;
 import io.micrometer.tracing.exporter.SpanFilter;
 import io.micrometer.tracing.exporter.SpanReporter;
 import io.micrometer.tracing.otel.bridge.CompositeSpanExporter;
+import io.micrometer.tracing.propagation.Propagator;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationHandlerGroup;
 import org.springframework.boot.micrometer.tracing.autoconfigure.ConditionalOnEnabledTracingExport;
+import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingProperties;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanExporters;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 @Configuration(proxyBeanMethods = false)
 class TracingConfiguration {
 
-	private static final Set<String> STEPS = Set.of(TracedSteps.LOOKUP, TracedSteps.LEASE, TracedSteps.FILL,
-			TracedSteps.INVALIDATE, TracedSteps.DATABASE_READ);
-
-	/** The steps' timers and their long task timers ({@code .active}). */
-	private static final Set<String> STEP_METERS = STEPS.stream()
-		.flatMap((step) -> Stream.of(step, step + ".active"))
-		.collect(Collectors.toUnmodifiableSet());
-
 	/**
-	 * Keeps the steps' observations out of the metrics: they make spans, but their timers
-	 * are dropped. A timer of only the sampled requests' steps would mislead, and
-	 * {@code product_cache_requests_total} already counts every lookup. A filter costs
-	 * nothing outside sampled traces, where the steps are not observed at all; a meter
-	 * handler of its own would be consulted for every observation of every request. A
-	 * denied meter is not remembered by the registry, so the filter runs at every start
-	 * and stop of a step in a sampled trace: one look-up in a set.
+	 * Spring Boot's tracing handlers, adjusted where they did work for spans that record
+	 * nothing.
 	 */
-	@Bean
-	MeterFilter noTimersForTracedSteps() {
-		return MeterFilter.deny((id) -> STEP_METERS.contains(id.getName()));
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnTracingConfigured.class)
+	static class Handlers {
+
+		/**
+		 * Spring Boot's server span handler (same order, same tracer and propagator),
+		 * which leaves the tags off an unsampled span: see
+		 * {@link RecordedSpanTaggingReceiverHandler}.
+		 */
+		@Bean
+		@Order(MicrometerTracingAutoConfiguration.RECEIVER_TRACING_OBSERVATION_HANDLER_ORDER)
+		RecordedSpanTaggingReceiverHandler recordedSpanTaggingReceiverHandler(Tracer tracer, Propagator propagator) {
+			return new RecordedSpanTaggingReceiverHandler(tracer, propagator);
+		}
+
+		/**
+		 * The meter handler puts the span in scope for exemplars only when it is sampled,
+		 * and leaves the cache protocol's steps alone: see
+		 * {@link SampledSpanMeterObservationHandler}. Without it, every request's server
+		 * span was made current while its timer recorded (a scope, its events and the log
+		 * correlation fields), and every step of a sampled trace looked up, and was
+		 * denied, a timer and a long task timer (a meter filter kept them out of the
+		 * metrics, consulted at each start and stop).
+		 */
+		@Bean
+		ObservationHandlerGroup sampledSpanMeterHandlerGroup(Tracer tracer) {
+			return new SampledSpanMeterHandlerGroup(tracer);
+		}
+
 	}
 
 	/**

@@ -1,17 +1,24 @@
 package dev.productapi.tracing;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
+import io.micrometer.tracing.handler.TracingAwareMeterObservationHandler;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +29,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import dev.productapi.support.Api.Response;
 import dev.productapi.support.ApiUnderTest;
@@ -128,6 +136,63 @@ class TracingIT {
 		assertThat(childrenOf(server, trace)).containsExactly("product.cache.invalidate");
 		assertThat(span(trace, "product.cache.invalidate").getAttributes().get(AttributeKey.stringKey("cache.delete")))
 			.isEqualTo("confirmed");
+	}
+
+	@Test
+	void theRequestsTimerRecordsWithItsSampledSpanCurrentSoAnExemplarNamesTheTrace() {
+		String id = app.api().create("Bowl", "12.00", 8);
+		String traceId = newTraceId();
+
+		// A HEAD: a series of its own, whose first exemplar is taken as it comes
+		// (Prometheus keeps a bucket's exemplar for some seconds before it takes
+		// another).
+		Response response = app.api().request("HEAD", "/products/" + id, null, "traceparent", traceparent(traceId));
+
+		assertThat(response.status()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> app.api()
+				.request("GET", "/actuator/prometheus", null, "Accept", "application/openmetrics-text; version=1.0.0")
+				.body()
+				.lines()
+				.anyMatch((line) -> line.startsWith("http_server_requests_seconds_bucket")
+						&& line.contains("method=\"HEAD\"") && line.contains("trace_id=\"" + traceId + "\"")));
+	}
+
+	@Test
+	void theStepsMakeSpansButNoMeters() {
+		String id = app.api().create("Rug", "80.00", 2);
+		String traceId = newTraceId();
+
+		assertThat(get(id, traceId).cache()).isEqualTo("MISS");
+		trace(traceId, 5);
+
+		MeterRegistry meters = app.app().bean(MeterRegistry.class);
+		List<String> steps = List.of(TracedSteps.LOOKUP, TracedSteps.LEASE, TracedSteps.DATABASE_READ, TracedSteps.FILL,
+				TracedSteps.INVALIDATE);
+		assertThat(meters.getMeters()).extracting((meter) -> meter.getId().getName())
+			.doesNotContainAnyElementsOf(steps)
+			.doesNotContainAnyElementsOf(steps.stream().map((step) -> step + ".active").toList())
+			.contains("http.server.requests");
+	}
+
+	@Test
+	void theMeterHandlerIsWrappedToScopeSampledSpansOnlyAndTheServerHandlerTagsRecordedSpansOnly() {
+		ObservationRegistry registry = app.app().bean(ObservationRegistry.class);
+		Collection<?> handlers = ReflectionTestUtils.invokeMethod(registry.observationConfig(),
+				"getObservationHandlers");
+
+		assertThat(handlers).hasAtLeastOneElementOfType(SampledSpanMeterObservationHandler.class)
+			.doesNotHaveAnyElementsOfTypes(TracingAwareMeterObservationHandler.class);
+		assertThat(handlers).filteredOn(FirstMatchingCompositeObservationHandler.class::isInstance)
+			.flatExtracting((handler) -> ((FirstMatchingCompositeObservationHandler) handler).getHandlers())
+			.hasAtLeastOneElementOfType(RecordedSpanTaggingReceiverHandler.class)
+			.doesNotHaveAnyElementsOfTypes(TracingAwareMeterObservationHandler.class);
+		assertThat(app.app().beanNames(PropagatingReceiverTracingObservationHandler.class)).hasSize(1);
+	}
+
+	@Test
+	void spansLeaveInBatchesOf2048() {
+		assertThat(app.app().bean(BatchSpanProcessor.class).toString()).contains("maxExportBatchSize=2048");
 	}
 
 	@Test
