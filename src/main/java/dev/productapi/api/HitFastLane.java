@@ -20,7 +20,8 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
 /**
  * Answers the plain reads of one product, {@code GET /products/{id}}, without Spring
  * MVC's dispatcher: on a cache hit, matching the request to a handler, resolving its
- * arguments and invoking it cost about as much as the rest of the hit.
+ * arguments and invoking it cost about a tenth of the hit's CPU (ARCHITECTURE.md, "The
+ * HTTP stack").
  * <p>
  * It takes only the reads that {@link ProductController#get} would answer with a product
  * or a 304: a GET without a body, a canonical UUID as the id, a JSON-compatible
