@@ -31,7 +31,8 @@ public enum Setting {
 
 	DATABASE_PASSWORD("spring.datasource.password", "from the URL", "the database password, for URLs that carry none"),
 
-	DATABASE_POOL_SIZE("spring.datasource.hikari.maximum-pool-size", "20", 1, 1000, "HikariCP maximum pool size"),
+	DATABASE_POOL_SIZE("spring.datasource.hikari.maximum-pool-size", "20", 1, 1000,
+			"HikariCP maximum pool size, and the number of threads that run reads outside a transaction"),
 
 	DATABASE_TIMEOUT_MS("spring.datasource.hikari.connection-timeout", "2000", 250, 600_000,
 			"the longest a request waits for the database; past it, 503"),

@@ -15,9 +15,12 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.productapi.database.DatabaseThreads;
+
 /**
  * Products in the database. Every statement here is portable between SQLite and
- * PostgreSQL; the schema differences live in the Flyway migrations.
+ * PostgreSQL; the schema differences live in the Flyway migrations. The reads that
+ * requests make outside a transaction run on {@link DatabaseThreads}.
  */
 @Repository
 public class ProductRepository {
@@ -26,15 +29,18 @@ public class ProductRepository {
 
 	private final JdbcClient jdbc;
 
-	public ProductRepository(JdbcClient jdbc) {
+	private final DatabaseThreads threads;
+
+	public ProductRepository(JdbcClient jdbc, DatabaseThreads threads) {
 		this.jdbc = jdbc;
+		this.threads = threads;
 	}
 
 	public Optional<Product> findById(UUID id) {
-		return this.jdbc.sql("SELECT " + COLUMNS + " FROM products WHERE id = ?")
+		return this.threads.read(() -> this.jdbc.sql("SELECT " + COLUMNS + " FROM products WHERE id = ?")
 			.param(id)
 			.query(ProductRepository::map)
-			.optional();
+			.optional());
 	}
 
 	public void insert(Product product) {
@@ -144,11 +150,11 @@ public class ProductRepository {
 		}
 		String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
 		parameters.put("limit", limit + 1);
-		List<Listed> rows = this.jdbc
+		List<Listed> rows = this.threads.read(() -> this.jdbc
 			.sql("SELECT " + COLUMNS + ", created_at FROM products" + where + " ORDER BY created_at, id LIMIT :limit")
 			.params(parameters)
 			.query((row, n) -> new Listed(map(row, n), position(row)))
-			.list();
+			.list());
 		if (rows.size() <= limit) {
 			return new ProductPage(rows.stream().map(Listed::product).toList(), null);
 		}
@@ -161,10 +167,10 @@ public class ProductRepository {
 		if (ids.isEmpty()) {
 			return List.of();
 		}
-		return this.jdbc.sql("SELECT " + COLUMNS + " FROM products WHERE id IN (:ids)")
+		return this.threads.read(() -> this.jdbc.sql("SELECT " + COLUMNS + " FROM products WHERE id IN (:ids)")
 			.param("ids", ids)
 			.query(ProductRepository::map)
-			.list();
+			.list());
 	}
 
 	private static ListPosition position(ResultSet row) throws SQLException {
